@@ -1,0 +1,86 @@
+package sslj.tensor;
+
+import java.util.List;
+
+/**
+ * The operations a device must implement: the whole contract between the tensor front end and the
+ * machine (tinygrad's "a new device implements these ops", STYLE.md 2).
+ *
+ * <p>Conventions, so each backend method stays small:
+ * <ul>
+ *   <li>Inputs are tensors on this backend's device, of any strides (views, transposes, expanded
+ *       broadcasts with stride 0); the front end ({@link Tensor}) has already checked shapes, devices
+ *       and dimensions and broadcast binary operands to one shape.</li>
+ *   <li>Results are new contiguous tensors, except the methods whose name ends in "Into", which write
+ *       through a view of an existing tensor.</li>
+ *   <li>Index tensors hold whole numbers in float32 (exact up to 2^24); a backend checks them and
+ *       throws {@link IndexOutOfBoundsException} naming the op, the bad index and the size.</li>
+ * </ul>
+ */
+public interface Backend {
+    Device device();
+
+    /** A new zero-filled storage of {@code length} floats. */
+    Storage allocate(long length);
+
+    /** A storage holding a copy of {@code data}. */
+    Storage upload(float[] data);
+
+    /** The elements of {@code t} in row-major order of its shape. */
+    float[] download(Tensor t);
+
+    /** f(x, c) elementwise. */
+    Tensor unary(UnaryOp op, Tensor x, float c);
+
+    /** f(a, b) elementwise; a and b have one shape. */
+    Tensor binary(BinaryOp op, Tensor a, Tensor b);
+
+    /** cond ≠ 0 ? a : b elementwise; all three have one shape. */
+    Tensor where(Tensor cond, Tensor a, Tensor b);
+
+    /** Reduces over {@code dims} (sorted, distinct, non-empty); keepdim keeps them with size 1. */
+    Tensor reduce(ReduceOp op, Tensor x, int[] dims, boolean keepdim);
+
+    /** Index of the largest element along {@code dim} (first of ties; NaN counts as largest). */
+    Tensor argmax(Tensor x, int dim, boolean keepdim);
+
+    /**
+     * Batched matrix product: a [B, M, K] · b [B, K, N] → [B, M, N] (rank 3, batch sizes equal).
+     * Transposed operands arrive as strided views and must not be copied when their last two
+     * dimensions are row- or column-major.
+     */
+    Tensor matmul(Tensor a, Tensor b);
+
+    /** softmax (or log-softmax when {@code log}) along {@code dim}, max-subtracted. */
+    Tensor softmax(Tensor x, int dim, boolean log);
+
+    /** Joins tensors along {@code dim}; all other sizes agree. */
+    Tensor concat(List<Tensor> xs, int dim);
+
+    /** out[..., i, ...] = x[..., index[i], ...] along {@code dim}; index is 1-d. */
+    Tensor indexSelect(Tensor x, int dim, Tensor index);
+
+    /** out[i][j] = x[index[i][j]][j] (dim 0) or x[i][index[i][j]] (dim 1), in general along {@code dim}; index has x's rank. */
+    Tensor gather(Tensor x, int dim, Tensor index);
+
+    /** A copy of x with src[i][j] added at x[index[i][j]][j] (dim 0), in general along {@code dim}. */
+    Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src);
+
+    /** dst[index[i], ...] = values[i, ...] in place (rows along dim 0); later duplicates win. */
+    void indexPutInto(Tensor dst, Tensor index, Tensor values);
+
+    /** dst = src elementwise, in place through dst's view; src has dst's shape (possibly expanded). */
+    void copyInto(Tensor dst, Tensor src);
+
+    /** x / max(‖x‖₂, eps) along {@code dim} (PyTorch's F.normalize). */
+    Tensor l2Normalize(Tensor x, int dim, float eps);
+
+    /** The k largest (or smallest) along {@code dim}, sorted, and their indices: {values, indices}. */
+    Tensor[] topk(Tensor x, int k, int dim, boolean largest);
+
+    /** Indices that sort {@code x} along {@code dim} (stable). */
+    Tensor argsort(Tensor x, int dim, boolean descending);
+
+    /** Uniform [lo, hi) or normal(mean, std) numbers from {@code gen}, a new tensor of {@code shape}. */
+    Tensor random(Generator gen, boolean normal, float a, float b, int[] shape);
+}

@@ -1,0 +1,79 @@
+package sslj.tensor.cpu;
+
+import java.util.List;
+import sslj.tensor.Backend;
+import sslj.tensor.BinaryOp;
+import sslj.tensor.Device;
+import sslj.tensor.Generator;
+import sslj.tensor.ReduceOp;
+import sslj.tensor.Storage;
+import sslj.tensor.Tensor;
+import sslj.tensor.UnaryOp;
+
+/**
+ * The CPU backend: pure Java over float arrays, multithreaded on one shared pool, with Vector API inner
+ * loops where the JVM has jdk.incubator.vector. Each op family lives in its own class; this one only
+ * routes.
+ */
+public final class CpuBackend implements Backend {
+    private final Device device;
+
+    public CpuBackend(Device device) {
+        this.device = device;
+    }
+
+    /** A new zero-filled contiguous tensor. */
+    static Tensor empty(Device device, int... shape) {
+        return new Tensor(new CpuStorage(device, new float[(int) sslj.tensor.Shape.numel(shape)]), shape);
+    }
+
+    @Override public Device device() { return device; }
+
+    @Override public Storage allocate(long length) { return new CpuStorage(device, new float[Math.toIntExact(length)]); }
+
+    @Override public Storage upload(float[] data) { return new CpuStorage(device, data.clone()); }
+
+    @Override public float[] download(Tensor t) {
+        if (t.isContiguous()) {
+            float[] d = Strided.data(t);
+            return java.util.Arrays.copyOfRange(d, t.offset(), t.offset() + t.numel());
+        }
+        return Strided.data(CpuElementwise.unary(UnaryOp.IDENTITY, t, 0f)).clone();
+    }
+
+    @Override public Tensor unary(UnaryOp op, Tensor x, float c) { return CpuElementwise.unary(op, x, c); }
+
+    @Override public Tensor binary(BinaryOp op, Tensor a, Tensor b) { return CpuElementwise.binary(op, a, b); }
+
+    @Override public Tensor where(Tensor cond, Tensor a, Tensor b) { return CpuElementwise.where(cond, a, b); }
+
+    @Override public Tensor reduce(ReduceOp op, Tensor x, int[] dims, boolean keepdim) { return CpuReduce.reduce(op, x, dims, keepdim); }
+
+    @Override public Tensor argmax(Tensor x, int dim, boolean keepdim) { return CpuReduce.argmax(x, dim, keepdim); }
+
+    @Override public Tensor matmul(Tensor a, Tensor b) { return CpuMatmul.matmul(a, b); }
+
+    @Override public Tensor softmax(Tensor x, int dim, boolean log) { return CpuReduce.softmax(x, dim, log); }
+
+    @Override public Tensor concat(List<Tensor> xs, int dim) { return CpuIndexing.concat(xs, dim); }
+
+    @Override public Tensor indexSelect(Tensor x, int dim, Tensor index) { return CpuIndexing.indexSelect(x, dim, index); }
+
+    @Override public Tensor gather(Tensor x, int dim, Tensor index) { return CpuIndexing.gather(x, dim, index); }
+
+    @Override public Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) { return CpuIndexing.scatterAdd(x, dim, index, src); }
+
+    @Override public void indexPutInto(Tensor dst, Tensor index, Tensor values) { CpuIndexing.indexPutInto(dst, index, values); }
+
+    @Override public void copyInto(Tensor dst, Tensor src) { CpuElementwise.copyInto(dst, src); }
+
+    @Override public Tensor l2Normalize(Tensor x, int dim, float eps) { return CpuReduce.l2Normalize(x, dim, eps); }
+
+    @Override public Tensor[] topk(Tensor x, int k, int dim, boolean largest) { return CpuIndexing.topk(x, k, dim, largest); }
+
+    @Override public Tensor argsort(Tensor x, int dim, boolean descending) { return CpuIndexing.argsort(x, dim, descending); }
+
+    @Override public Tensor random(Generator gen, boolean normal, float a, float b, int[] shape) {
+        return CpuRandom.random(device, gen, normal, a, b, shape);
+    }
+}
