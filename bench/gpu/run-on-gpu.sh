@@ -84,6 +84,7 @@ OUT=""
 JAVA=""
 PHASES=()             # "name|status|seconds" rows for the summary
 SUMMARY_WRITTEN=0
+JUNIT_RC=2            # until the suite has run
 
 phase() { PHASES+=("$1|$2|$3"); }
 
@@ -120,7 +121,9 @@ write_summary() {
         echo
         echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
         echo "- host: $(uname -n), $(uname -m), $(nproc 2>/dev/null || echo '?') cores"
-        echo "- GPU: $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -1 || true)"
+        local gpu_name
+        gpu_name="$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -1)"
+        echo "- GPU: ${gpu_name:-none (nvidia-smi not available)}"
         echo "- java: ${JAVA:-none} ($("${JAVA:-false}" -version 2>&1 | head -1 || true))"
         echo "- sslj.gpu: ${SSLJ_GPU:-?}"
         echo
@@ -132,13 +135,24 @@ write_summary() {
         echo
         echo "## Tests"
         echo
-        echo "| | found | passed | failed | skipped | aborted (assumption) |"
-        echo "|---|---|---|---|---|---|"
-        echo "| tests | $(count 'tests found' "$junit") | $(count 'tests successful' "$junit") | $(count 'tests failed' "$junit") | $(count 'tests skipped' "$junit") | $(count 'tests aborted' "$junit") |"
-        echo "| containers (classes) | $(count 'containers found' "$junit") | $(count 'containers successful' "$junit") | $(count 'containers failed' "$junit") | $(count 'containers skipped' "$junit") | $(count 'containers aborted' "$junit") |"
+        local found started not_run
+        found=$(count 'tests found' "$junit"); started=$(count 'tests started' "$junit")
+        not_run='?'; [[ "$found$started" =~ ^[0-9]+$ ]] && not_run=$((found - started))
+        echo "| | found | passed | failed | skipped | aborted (assumption) | not run (class aborted) |"
+        echo "|---|---|---|---|---|---|---|"
+        echo "| tests | $found | $(count 'tests successful' "$junit") | $(count 'tests failed' "$junit") | $(count 'tests skipped' "$junit") | $(count 'tests aborted' "$junit") | $not_run |"
+        echo "| containers (classes) | $(count 'containers found' "$junit") | $(count 'containers successful' "$junit") | $(count 'containers failed' "$junit") | $(count 'containers skipped' "$junit") | $(count 'containers aborted' "$junit") | |"
         echo
-        echo "A test class whose GPU assumption fails in @BeforeAll counts as an aborted container."
+        echo "A class whose GPU assumption fails in @BeforeAll is an aborted container; its tests are not run."
         echo "JUnit XML: junit/; full log: junit.log."
+        if grep -q '■' "$junit" 2>/dev/null; then
+            echo
+            echo "### Skipped or aborted"
+            echo
+            echo '```'
+            grep '■' "$junit" | sed 's/^[│├└─ ]*//' | head -50
+            echo '```'
+        fi
         if grep -q '✘' "$junit" 2>/dev/null; then
             echo
             echo "### Failures"
@@ -218,6 +232,7 @@ run() {
         --class-path "$cp" --scan-classpath "$GPU_DIR/test-classes" \
         --reports-dir "$OUT/junit" >"$OUT/junit.log" 2>&1
     local rc=$?
+    JUNIT_RC=$rc
     case $rc in
         0) phase junit passed $((SECONDS - t)) ;;
         1) phase junit "tests failed" $((SECONDS - t)) ;;
@@ -248,6 +263,8 @@ run() {
     rm -rf "$tmp"
     phase total "" $((SECONDS - start))
     write_summary
+    # The exit status is the suite's: 0 when every test passed (skips included), non-zero otherwise.
+    exit "$JUNIT_RC"
 }
 
 case "${1:-}" in
