@@ -33,7 +33,7 @@ prepare() {
     local start=$SECONDS
     cd "$ROOT"
     log "building (tests compiled, not run)"
-    mvn -B -q package -DskipTests
+    mvn -B -q clean package -DskipTests           # clean: no stale classes of deleted sources
     rm -rf "$GPU_DIR"
     mkdir -p "$GPU_DIR/lib" "$GPU_DIR/test-classes"
 
