@@ -131,9 +131,14 @@ public final class JCudaRuntime implements GpuRuntime {
         if (!probe.available()) throw new GpuException("no usable GPU: " + probe.reason());
         check(cuDeviceGet(device, 0), "cuDeviceGet(0)");
         check(cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain(device 0)");
-        check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
-        check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT), "cuStreamCreate");
-        name = describe(device);
+        try {
+            check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
+            check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT), "cuStreamCreate");
+            name = describe(device);
+        } catch (GpuException e) {
+            cuDevicePrimaryCtxRelease(device);          // undo the retain; the first error is the one to report
+            throw e;
+        }
     }
 
     private static String describe(CUdevice dev) {
