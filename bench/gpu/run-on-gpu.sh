@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# Runs the project's JUnit suite and GPU benchmarks on a GPU machine that has no Maven (and maybe no Java).
+#
+#   bench/gpu/run-on-gpu.sh prepare        on the build machine: build, then gather into .gpu/ (< 60 MiB)
+#                                          everything the run needs: jars, test classes, the JUnit console
+#                                          launcher, benchmarks.jar and a jlink-ed JRE
+#   bench/gpu/run-on-gpu.sh run OUT_DIR    on the GPU machine, from a copy of the repository with .gpu/:
+#                                          nvidia-smi, the CUDA libraries found, the whole JUnit suite
+#                                          (GPU tests FAIL rather than skip when the GPU is missing there),
+#                                          JMH benchmarks matching $GPU_BENCH, and OUT_DIR/summary.md
+#
+# Environment for `run`:
+#   GPU_BENCH   regex of benchmarks to run (default "Gpu|Cuda"); an empty match skips JMH with a message
+#   SSLJ_GPU    "required" (default when nvidia-smi lists a GPU) or "optional" (default otherwise: the
+#               dry run on a machine without a GPU, where GPU tests skip)
+#   TEST_TIMEOUT / BENCH_TIMEOUT   seconds for the two phases (default 330 / 150: the whole run < 9 min)
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+GPU_DIR="$ROOT/.gpu"
+JUNIT_PLATFORM_VERSION=1.10.2          # the platform release of JUnit Jupiter 5.10.2 (parent pom)
+CONSOLE_JAR="junit-platform-console-standalone-$JUNIT_PLATFORM_VERSION.jar"
+# JDK modules the run needs. From `jdeps --print-module-deps` over the jars (java.base, java.logging,
+# java.management, java.xml, jdk.unsupported...), plus jdk.incubator.vector (the CPU backend's SIMD)
+# and jdk.management (JMH's GC/thread profilers). Recomputed in prepare; this is the floor.
+BASE_MODULES="java.base,java.logging,java.management,java.xml,jdk.unsupported,jdk.incubator.vector,jdk.management"
+
+log() { printf '[run-on-gpu] %s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------------------------------------------
+prepare() {
+    set -e
+    local start=$SECONDS
+    cd "$ROOT"
+    log "building (tests compiled, not run)"
+    mvn -B -q clean package -DskipTests           # clean: no stale classes of deleted sources
+    rm -rf "$GPU_DIR"
+    mkdir -p "$GPU_DIR/lib" "$GPU_DIR/test-classes"
+
+    log "copying the runtime and test dependencies of the tests module (JUnit itself comes in the console jar)"
+    # The reactor build resolves the sslj modules' jars from their target/ folders (no mvn install).
+    mvn -B -q -pl tests -am package dependency:copy-dependencies -DskipTests \
+        -DincludeScope=test -DoutputDirectory="$GPU_DIR/lib" \
+        -DexcludeGroupIds=org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian
+    # copy-dependencies also runs in the upstream modules with the same output folder: harmless
+    # duplicates of the same files. Test classes and resources of the suite:
+    cp -r tests/target/test-classes/. "$GPU_DIR/test-classes/"
+    cp bench/target/benchmarks.jar "$GPU_DIR/benchmarks.jar"
+
+    log "fetching the JUnit console launcher $JUNIT_PLATFORM_VERSION"
+    mvn -B -q dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$JUNIT_PLATFORM_VERSION" \
+        -DoutputDirectory="$GPU_DIR"
+
+    log "trimming: JCuda's PTX-compiler binding (24 MB, unused: the driver JITs our PTX) and non-linux natives"
+    local jar
+    for jar in "$GPU_DIR"/lib/jcuda-natives-*.jar "$GPU_DIR/benchmarks.jar"; do
+        zip -q -d "$jar" 'lib/libJNvPTXCompiler-*' 'lib/*.dll' 'lib/*.dylib' >/dev/null 2>&1 || true
+    done
+
+    log "jlink-ing a JRE"
+    local cp modules
+    cp="$(ls "$GPU_DIR"/lib/*.jar | tr '\n' ':')$GPU_DIR/$CONSOLE_JAR:$GPU_DIR/benchmarks.jar"
+    modules="$(jdeps --multi-release 17 --ignore-missing-deps --print-module-deps -q \
+        --add-modules=jdk.incubator.vector --class-path "$cp" "$GPU_DIR/test-classes" "$GPU_DIR/$CONSOLE_JAR" \
+        "$GPU_DIR/benchmarks.jar" 2>/dev/null || true)"
+    # java.desktop is reached only through commons-math3's geometry classes inside the JMH jar (never
+    # used by JMH); leaving it out saves ~8 MB of AWT.
+    modules="$(printf '%s,%s' "$BASE_MODULES" "$modules" | tr ',' '\n' | grep -v -e '^$' -e '^java.desktop$' | sort -u | paste -sd, -)"
+    log "modules: $modules"
+    jlink --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=2 \
+        --strip-native-debug-symbols=exclude-debuginfo-files --output "$GPU_DIR/jre"
+
+    du -sh "$GPU_DIR"/* | sed 's/^/[run-on-gpu]   /' >&2
+    local mib
+    mib=$(du -sm "$GPU_DIR" | cut -f1)
+    if [ "$mib" -ge 60 ]; then log "ERROR: .gpu is $mib MiB, over the 60 MiB budget"; exit 1; fi
+    log "prepared .gpu ($mib MiB) in $((SECONDS - start)) s"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# `run` never stops early: every step records its outcome, and summary.md is written on any exit.
+
+OUT=""
+JAVA=""
+PHASES=()             # "name|status|seconds" rows for the summary
+SUMMARY_WRITTEN=0
+JUNIT_RC=2            # until the suite has run
+
+phase() { PHASES+=("$1|$2|$3"); }
+
+pick_java() {
+    if [ -x "$GPU_DIR/jre/bin/java" ] && "$GPU_DIR/jre/bin/java" -version >/dev/null 2>&1; then
+        JAVA="$GPU_DIR/jre/bin/java"
+    elif command -v java >/dev/null 2>&1; then
+        JAVA="$(command -v java)"
+        log "the bundled JRE does not start here; using $JAVA"
+    else
+        log "ERROR: no usable Java (bundled JRE failed and no java on the PATH)"
+        return 1
+    fi
+}
+
+test_classpath() {
+    printf '%s' "$GPU_DIR/test-classes"
+    local jar
+    for jar in "$GPU_DIR"/lib/*.jar; do printf ':%s' "$jar"; done
+}
+
+count() {   # count NAME FILE: the number in a console-launcher summary line "[  12 tests successful ]"
+    local n
+    n=$(grep -E "\[ +[0-9]+ $1 +\]" "$2" 2>/dev/null | tail -1 | grep -oE '[0-9]+' | head -1)
+    printf '%s' "${n:-?}"
+}
+
+write_summary() {
+    [ "$SUMMARY_WRITTEN" = 1 ] && return
+    SUMMARY_WRITTEN=1
+    local s="$OUT/summary.md" junit="$OUT/junit.log" row name status secs
+    {
+        echo "# GPU run summary"
+        echo
+        echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+        echo "- host: $(uname -n), $(uname -m), $(nproc 2>/dev/null || echo '?') cores"
+        local gpu_name
+        gpu_name="$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -1)"
+        echo "- GPU: ${gpu_name:-none (nvidia-smi not available)}"
+        echo "- java: ${JAVA:-none} ($("${JAVA:-false}" -version 2>&1 | head -1 || true))"
+        echo "- sslj.gpu: ${SSLJ_GPU:-?}"
+        echo
+        echo "## Probe"
+        echo
+        echo '```'
+        cat "$OUT/probe.txt" 2>/dev/null || echo "(probe did not run)"
+        echo '```'
+        echo
+        echo "## Tests"
+        echo
+        local found started not_run
+        found=$(count 'tests found' "$junit"); started=$(count 'tests started' "$junit")
+        not_run='?'; [[ "$found$started" =~ ^[0-9]+$ ]] && not_run=$((found - started))
+        echo "| | found | passed | failed | skipped | aborted (assumption) | not run (class aborted) |"
+        echo "|---|---|---|---|---|---|---|"
+        echo "| tests | $found | $(count 'tests successful' "$junit") | $(count 'tests failed' "$junit") | $(count 'tests skipped' "$junit") | $(count 'tests aborted' "$junit") | $not_run |"
+        echo "| containers (classes) | $(count 'containers found' "$junit") | $(count 'containers successful' "$junit") | $(count 'containers failed' "$junit") | $(count 'containers skipped' "$junit") | $(count 'containers aborted' "$junit") | |"
+        echo
+        echo "A class whose GPU assumption fails in @BeforeAll is an aborted container; its tests are not run."
+        echo "JUnit XML: junit/; full log: junit.log."
+        if grep -q '■' "$junit" 2>/dev/null; then
+            echo
+            echo "### Skipped or aborted"
+            echo
+            echo '```'
+            grep '■' "$junit" | sed 's/^[│├└─ ]*//' | head -50
+            echo '```'
+        fi
+        if grep -q '✘' "$junit" 2>/dev/null; then
+            echo
+            echo "### Failures"
+            echo
+            echo '```'
+            grep '✘' "$junit" | head -50
+            echo '```'
+        fi
+        echo
+        echo "## Benchmarks"
+        echo
+        if [ -f "$OUT/jmh.txt" ]; then
+            echo '```'
+            sed -n '/^Benchmark /,$p' "$OUT/jmh.txt" | head -60
+            echo '```'
+        fi
+        cat "$OUT/jmh-note.txt" 2>/dev/null || true
+        echo
+        echo "## Phases"
+        echo
+        echo "| phase | status | seconds |"
+        echo "|---|---|---|"
+        for row in "${PHASES[@]}"; do
+            IFS='|' read -r name status secs <<<"$row"
+            echo "| $name | $status | $secs |"
+        done
+    } >"$s"
+    log "wrote $s"
+}
+
+run() {
+    OUT="${1:?usage: run-on-gpu.sh run OUT_DIR}"
+    mkdir -p "$OUT/junit"
+    OUT="$(cd "$OUT" && pwd)"
+    trap write_summary EXIT
+    local t start=$SECONDS
+
+    if [ ! -d "$GPU_DIR/test-classes" ]; then
+        log "ERROR: $GPU_DIR is missing: run 'bench/gpu/run-on-gpu.sh prepare' on the build machine first"
+        echo "prepare has not been run: .gpu/ is missing" >"$OUT/probe.txt"
+        phase prepare missing 0
+        exit 1
+    fi
+
+    # --- the machine ---------------------------------------------------------------------------------
+    {
+        echo "== nvidia-smi"
+        nvidia-smi 2>&1 || echo "(nvidia-smi not available)"
+        echo "== CUDA libraries known to the dynamic linker"
+        ldconfig -p 2>/dev/null | grep -E 'libcuda\.|libcublas|libcudnn|libcurand' || echo "(none found by ldconfig -p)"
+    } >"$OUT/machine.txt" 2>&1
+    cat "$OUT/machine.txt" >&2
+    if [ -z "${SSLJ_GPU:-}" ]; then
+        if nvidia-smi -L >/dev/null 2>&1; then SSLJ_GPU=required; else SSLJ_GPU=optional; fi
+    fi
+    log "sslj.gpu=$SSLJ_GPU"
+
+    pick_java || { phase java missing 0; exit 1; }
+    # A private temp dir: JCuda extracts its natives there, and reuses stale copies in a shared /tmp.
+    local tmp
+    tmp="$(mktemp -d)"
+    local jvm=(--add-modules=jdk.incubator.vector -Xss4m "-Djava.io.tmpdir=$tmp" "-Dsslj.gpu=$SSLJ_GPU")
+    local cp
+    cp="$(test_classpath)"
+
+    # --- probe -----------------------------------------------------------------------------------
+    t=$SECONDS
+    timeout 60 "$JAVA" "${jvm[@]}" -cp "$cp" sslj.kernels.cuda.GpuInfo >"$OUT/probe.txt" 2>&1
+    phase probe "exit $?" $((SECONDS - t))
+    cat "$OUT/probe.txt" >&2
+
+    # --- JUnit -------------------------------------------------------------------------------------
+    t=$SECONDS
+    log "running the JUnit suite (timeout ${TEST_TIMEOUT:-330} s)"
+    timeout "${TEST_TIMEOUT:-330}" "$JAVA" "${jvm[@]}" -jar "$GPU_DIR/$CONSOLE_JAR" execute \
+        --disable-banner --details=tree --disable-ansi-colors \
+        --class-path "$cp" --scan-classpath "$GPU_DIR/test-classes" \
+        --reports-dir "$OUT/junit" >"$OUT/junit.log" 2>&1
+    local rc=$?
+    JUNIT_RC=$rc
+    case $rc in
+        0) phase junit passed $((SECONDS - t)) ;;
+        1) phase junit "tests failed" $((SECONDS - t)) ;;
+        124) phase junit "TIMED OUT" $((SECONDS - t)) ;;
+        *) phase junit "exit $rc" $((SECONDS - t)) ;;
+    esac
+    tail -25 "$OUT/junit.log" >&2
+
+    # --- JMH ---------------------------------------------------------------------------------------
+    t=$SECONDS
+    local regex="${GPU_BENCH:-Gpu|Cuda}" matching
+    matching="$(timeout 60 "$JAVA" "${jvm[@]}" -jar "$GPU_DIR/benchmarks.jar" -l 2>/dev/null | grep -E -- "$regex" || true)"
+    if [ -z "$matching" ]; then
+        echo "No benchmark matches GPU_BENCH='$regex': JMH skipped." >"$OUT/jmh-note.txt"
+        log "$(cat "$OUT/jmh-note.txt")"
+        phase jmh skipped $((SECONDS - t))
+    else
+        log "benchmarks: $(echo "$matching" | tr '\n' ' ')"
+        timeout "${BENCH_TIMEOUT:-150}" "$JAVA" "${jvm[@]}" -jar "$GPU_DIR/benchmarks.jar" "$regex" \
+            -f 1 -wi 2 -w 1s -i 3 -r 1s -rf json -rff "$OUT/jmh.json" \
+            -jvmArgsAppend "--add-modules=jdk.incubator.vector -Dsslj.gpu=$SSLJ_GPU -Djava.io.tmpdir=$tmp" \
+            >"$OUT/jmh.txt" 2>&1
+        rc=$?
+        [ $rc = 124 ] && echo "JMH stopped at the ${BENCH_TIMEOUT:-150} s limit; results incomplete." >"$OUT/jmh-note.txt"
+        phase jmh "exit $rc" $((SECONDS - t))
+    fi
+
+    rm -rf "$tmp"
+    phase total "" $((SECONDS - start))
+    write_summary
+    # The exit status is the suite's: 0 when every test passed (skips included), non-zero otherwise.
+    exit "$JUNIT_RC"
+}
+
+case "${1:-}" in
+    prepare) prepare ;;
+    run) shift; run "$@" ;;
+    *) echo "usage: $0 prepare | run OUT_DIR" >&2; exit 2 ;;
+esac
