@@ -30,6 +30,13 @@ class ArithmeticGradTest {
         assertValues(Tensor.full(5f, 3), b.grad());
     }
 
+    @Test void rankZeroScalarBroadcasts() {
+        // A learnable scalar (CLIP's temperature) against a matrix: its gradient sums over everything.
+        Tensor t = Tensor.scalar(0.7f), m = in.randn(3, 4);
+        GradCheck.check(x -> x[1].div(x[0]), t, m);
+        GradCheck.check(x -> x[0].mul(x[1]).add(x[0]), t, m);
+    }
+
     @Test void subBroadcast() {
         Tensor a = in.randn(4, 3), b = in.randn(1, 3);
         assertValues(a.sub(b), Variable.param(a).sub(Variable.param(b)).data());
