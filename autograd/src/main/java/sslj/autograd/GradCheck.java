@@ -89,6 +89,7 @@ public final class GradCheck {
     }
 
     /** Σ f(inputs) ⊙ w, accumulated in double; no graph is recorded. */
+    @SuppressWarnings("try")   // the scope is used for its effect, not referenced in the body
     private static double weightedSum(Fn f, Tensor[] inputs, float[] w) {
         try (NoGrad g = NoGrad.enter()) {
             Variable[] xs = new Variable[inputs.length];

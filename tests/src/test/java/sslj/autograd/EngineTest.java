@@ -75,6 +75,7 @@ class EngineTest {
         assertThrows(IllegalStateException.class, () -> x.mul(2f).requiresGrad(false));
     }
 
+    @SuppressWarnings("try")
     @Test void noGradRecordsNothingAndNests() throws Exception {
         Variable x = Variable.param(Tensor.of(1f, 2f));
         assertTrue(NoGrad.isGradEnabled());

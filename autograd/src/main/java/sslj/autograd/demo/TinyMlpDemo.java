@@ -43,6 +43,7 @@ public final class TinyMlpDemo {
     }
 
     /** Trains from a fixed seed; prints the loss every {@code steps / 10} steps to {@code log} (null: silent). */
+    @SuppressWarnings("try")   // the NoGrad scopes are used for their effect, not referenced in the body
     public static Result train(int steps, long seed, PrintStream log) {
         Generator gen = new Generator(seed);
         Tensor[] data = spiral(gen);
