@@ -66,6 +66,9 @@ public final class PtxEmulator implements GpuRuntime {
     @Override
     public String name() { return "PTX emulator"; }
 
+    @Override
+    public String toString() { return name(); }
+
     // ---- memory ---------------------------------------------------------------------------------
 
     @Override

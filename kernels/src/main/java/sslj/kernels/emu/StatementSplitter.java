@@ -29,6 +29,11 @@ final class StatementSplitter {
         boolean inVector = false;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
+            if (c == '\n' && endsAtNewline(buf)) {
+                // .version, .target, .address_size, .file and .loc end at the end of their line, without ';'.
+                out.add(new Stmt(Kind.STATEMENT, startLine, collapse(buf)));
+                buf.setLength(0);
+            }
             if (c == '\n') line++;
             if (inVector) {
                 buf.append(c);
@@ -78,6 +83,12 @@ final class StatementSplitter {
         if (!buf.toString().isBlank()) throw new GpuException(path + " line " + startLine + ": unterminated statement '" + collapse(buf) + "'");
         if (depth != 0) throw new GpuException(path + ": unbalanced braces at end of file");
         return out;
+    }
+
+    private static boolean endsAtNewline(StringBuilder buf) {
+        String t = buf.toString().stripLeading();
+        return t.startsWith(".version") || t.startsWith(".target") || t.startsWith(".address_size")
+                || t.startsWith(".file") || t.startsWith(".loc");
     }
 
     /** Replaces // and block comments with spaces, keeping newlines so line numbers stay right. */
