@@ -24,11 +24,16 @@ final class Check {
     }
 
     /** The 1-based line of the first line of resource {@code path} containing {@code text}. */
-    static int lineOf(String path, String text) {
+    static int lineOf(String path, String text) { return lineOf(path, text, null); }
+
+    /** The line of the first occurrence of {@code text} after the first line containing {@code after} (if given). */
+    static int lineOf(String path, String text, String after) {
         try (InputStream in = Check.class.getResourceAsStream(path)) {
             if (in == null) throw new IllegalArgumentException("no resource " + path);
             List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-            for (int i = 0; i < lines.size(); i++) if (lines.get(i).contains(text)) return i + 1;
+            int start = 0;
+            if (after != null) while (start < lines.size() && !lines.get(start).contains(after)) start++;
+            for (int i = start; i < lines.size(); i++) if (lines.get(i).contains(text)) return i + 1;
             throw new IllegalArgumentException(path + " has no line containing " + text);
         } catch (IOException e) {
             throw new IllegalStateException(e);
