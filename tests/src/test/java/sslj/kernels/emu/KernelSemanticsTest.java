@@ -291,4 +291,74 @@ class KernelSemanticsTest {
             assertThrows(GpuException.class, () -> rt.free(new DevicePtr(12345, 4)));
         }
     }
+
+    private static final String ALU = "/sslj/kernels/emu/alu.ptx";
+
+    @ParameterizedTest
+    @MethodSource("runtimes")
+    void integerArithmeticMatchesJava(GpuRuntime rt) {
+        try (rt) {
+            int[] a = {7, -7, 123456789, Integer.MIN_VALUE, -1, 0x40000000, 5, 0};
+            int[] b = {2, 2, -987654, -1, 33, 0x7fffffff, -3, 31};
+            int n = a.length;
+            DevicePtr da = rt.malloc(4L * n);
+            DevicePtr db = rt.malloc(4L * n);
+            rt.copyToDevice(da, a, 0, n);
+            rt.copyToDevice(db, b, 0, n);
+            DevicePtr dout = rt.malloc(4L * 18 * n);
+            rt.launch(rt.kernel(rt.loadModule(ALU), "intProbe"), Dim3.of(1), Dim3.of(64), 0,
+                    KernelArgs.of().ptr(da).ptr(db).ptr(dout).i32(n));
+            int[] out = new int[18 * n];
+            rt.copyToHost(out, 0, dout, out.length);
+            for (int i = 0; i < n; i++) {
+                int x = a[i];
+                int y = b[i];
+                int s = y & 31;
+                long wide = (long) x * y;
+                int[] expected = {
+                    (int) (wide >> 32), (int) ((Integer.toUnsignedLong(x) * Integer.toUnsignedLong(y)) >>> 32), x * y,
+                    x == Integer.MIN_VALUE && y == -1 ? Integer.MIN_VALUE : x / y, y == -1 ? 0 : x % y,
+                    Integer.divideUnsigned(x, y), Integer.remainderUnsigned(x, y),
+                    x >> s, x >>> s, x << s, Math.min(x, y), Integer.compareUnsigned(x, y) >= 0 ? x : y,
+                    x * y + x, Math.abs(x), Integer.bitCount(x), Integer.numberOfLeadingZeros(x),
+                    (int) wide, (int) (wide >>> 32),
+                };
+                assertArrayEquals(expected, java.util.Arrays.copyOfRange(out, 18 * i, 18 * i + 18), "a=" + x + " b=" + y);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("runtimes")
+    void floatArithmeticMatchesJava(GpuRuntime rt) {
+        try (rt) {
+            float nan = Float.NaN;
+            float[] a = {1.1f, -3.7f, nan, 2f, 0.1f, 1e-3f, 100f, 1.0000001f};
+            float[] b = {2.2f, nan, 4f, 2f, -0.2f, 5f, -100f, 3f};
+            int n = a.length;
+            DevicePtr da = upload(rt, a);
+            DevicePtr db = upload(rt, b);
+            DevicePtr dout = rt.malloc(4L * 8 * n);
+            rt.launch(rt.kernel(rt.loadModule(ALU), "floatProbe"), Dim3.of(1), Dim3.of(64), 0,
+                    KernelArgs.of().ptr(da).ptr(db).ptr(dout).i32(n));
+            float[] out = new float[8 * n];
+            rt.copyToHost(out, 0, dout, out.length);
+            for (int i = 0; i < n; i++) {
+                float x = a[i];
+                float y = b[i];
+                float ax = Math.abs(x);
+                float[] row = java.util.Arrays.copyOfRange(out, 8 * i, 8 * i + 8);
+                float[] exact = {
+                    Float.isNaN(x) ? y : Float.isNaN(y) ? x : Math.min(x, y),
+                    Float.isNaN(x) ? y : Float.isNaN(y) ? x : Math.max(x, y),
+                    Math.fma(x, x, -(x * x)), (float) Math.sqrt(ax), 1f / x,
+                };
+                Check.close("exact ops of " + x + ", " + y, exact, java.util.Arrays.copyOf(row, 5), 0f, 0f);
+                // .approx results: hardware is within about 2 ulp, so compare with a relative tolerance.
+                float[] approx = {(float) Math.pow(2, x), (float) (Math.log(ax) / Math.log(2)), (float) (1 / Math.sqrt(ax))};
+                Check.close("approx ops of " + x, approx, java.util.Arrays.copyOfRange(row, 5, 8), 1e-6f, 1e-6f);
+            }
+            assertTrue(out[8 * 0 + 2] != 0f, "fma.rn must be fused: the rounding error of 1.1f * 1.1f is not zero");
+        }
+    }
 }
