@@ -93,8 +93,8 @@ final class Alu {
 
     /** mul24: the 48-bit product of the low 24 bits; .lo keeps bits 0..31, .hi bits 16..47. */
     private static long multiply24(Instr i, PtxType t, long a, long b) {
-        long x = t.isSigned() ? ((long) a << 40) >> 40 : a & 0xFF_FFFFL;
-        long y = t.isSigned() ? ((long) b << 40) >> 40 : b & 0xFF_FFFFL;
+        long x = t.isSigned() ? (a << 40) >> 40 : a & 0xFF_FFFFL;
+        long y = t.isSigned() ? (b << 40) >> 40 : b & 0xFF_FFFFL;
         long p = x * y;
         return i.mulMode == Instr.MulMode.HI ? p >> 16 : p;
     }

@@ -3,7 +3,6 @@ package sslj.kernels.emu;
 import sslj.kernels.emu.BlockRunner.ThreadState;
 import sslj.kernels.emu.Instr.Op;
 import sslj.kernels.emu.Instr.Space;
-import sslj.kernels.runtime.GpuException;
 
 /**
  * Executes the instructions of one thread until it reaches a collective (bar.sync, shfl.sync,
@@ -274,10 +273,5 @@ final class Interpreter {
         };
         DeviceMemory.write(data, off, size, result);
         if (in.op == Op.ATOM) t.regs[in.dst[0].reg] = ty.value(old);
-    }
-
-    /** Throws the error for an instruction that a thread cannot execute; used by collectives too. */
-    GpuException error(ThreadState t, Instr in, String message) {
-        return block.fault(t, in, message);
     }
 }
