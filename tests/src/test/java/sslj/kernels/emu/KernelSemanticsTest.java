@@ -361,4 +361,32 @@ class KernelSemanticsTest {
             assertTrue(out[8 * 0 + 2] != 0f, "fma.rn must be fused: the rounding error of 1.1f * 1.1f is not zero");
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("runtimes")
+    void sharedAtomicsGenericAddressesAndVectorLoads(GpuRuntime rt) {
+        try (rt) {
+            for (int block : new int[] {1, 37, 64}) {
+                float[] in = random(4 * block, 7);
+                DevicePtr din = upload(rt, in);
+                DevicePtr dout = rt.malloc(4L * block);
+                DevicePtr count = rt.malloc(4);
+                rt.launch(rt.kernel(rt.loadModule("/sslj/kernels/emu/memory_ops.ptx"), "sharedMix"), Dim3.of(1), Dim3.of(block), 0,
+                        KernelArgs.of().ptr(din).ptr(dout).ptr(count));
+                int[] c = new int[1];
+                rt.copyToHost(c, 0, count, 1);
+                assertEquals(block, c[0], "atom.shared.add count, block " + block);
+                float[] out = new float[block];
+                rt.copyToHost(out, 0, dout, block);
+                float[] ref = new float[block];
+                for (int t = 0; t < block; t++) {
+                    ref[t] = (float) ((t + 1) % block) + in[4 * t] + in[4 * t + 1] + in[4 * t + 2] + in[4 * t + 3];
+                }
+                Check.close("sharedMix block " + block, ref, out, 0f, 0f);
+                rt.free(din);
+                rt.free(dout);
+                rt.free(count);
+            }
+        }
+    }
 }
