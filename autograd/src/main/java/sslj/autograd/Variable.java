@@ -21,7 +21,7 @@ import sslj.tensor.Tensor;
  * {@code sslj.autograd.functions}, which records the graph. The engine is {@link Engine}.
  */
 public final class Variable {
-    private final Tensor data;
+    private Tensor data;
     private boolean requiresGrad;
     private Function gradFn;          // the op that made this value; null for leaves and after release
     private boolean graphReleased;    // true once backward has freed gradFn
@@ -64,6 +64,21 @@ public final class Variable {
     public Variable requiresGrad(boolean on) {
         if (!isLeaf()) throw new IllegalStateException("requiresGrad: only a leaf can change it; this value was made by " + describeCreator() + "; use detach()");
         requiresGrad = on;
+        return this;
+    }
+
+    /**
+     * Replaces a leaf's value with another tensor of the same shape (PyTorch's {@code p.data = t}):
+     * how a module moves its parameters into one contiguous arena or onto another device without the
+     * layers that hold this Variable noticing. The gradient, if any, is dropped.
+     */
+    public Variable setData(Tensor newData) {
+        if (!isLeaf()) throw new IllegalStateException("setData: only a leaf's data can be replaced; this value was made by " + describeCreator());
+        if (!Arrays.equals(newData.shape(), data.shape())) {
+            throw new IllegalArgumentException("setData: new data of shape " + Shape.str(newData.shape()) + " for a value of shape " + Shape.str(data.shape()));
+        }
+        data = newData;
+        grad = null;
         return this;
     }
 
