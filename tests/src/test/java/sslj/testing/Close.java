@@ -59,6 +59,26 @@ public final class Close {
         assertClose(what, toDouble(expected), actual, atol, rtol);
     }
 
+    /**
+     * Compares by norms, as JCuda's samples compare GEMM results ({@code equalByNorm}):
+     * ‖ref − out‖₂ ≤ relTol·‖ref‖₂. Right for results that are long sums, where single elements near
+     * zero carry the absolute rounding error of the whole sum; pair it with a loose elementwise check
+     * to still catch one wrong element.
+     */
+    public static void assertCloseByNorm(String what, double[] expected, float[] actual, double relTol) {
+        if (expected.length != actual.length) {
+            fail(what + ": expected " + expected.length + " elements, got " + actual.length);
+        }
+        double diff = 0, ref = 0;
+        for (int i = 0; i < expected.length; i++) {
+            diff += (expected[i] - actual[i]) * (expected[i] - actual[i]);
+            ref += expected[i] * expected[i];
+        }
+        if (!(Math.sqrt(diff) <= relTol * Math.sqrt(ref))) { // also fails on NaN
+            fail(String.format("%s: relative error norm %.3g exceeds %.3g", what, Math.sqrt(diff / ref), relTol));
+        }
+    }
+
     public static double[] toDouble(float[] x) {
         double[] d = new double[x.length];
         for (int i = 0; i < x.length; i++) d[i] = x[i];
