@@ -335,7 +335,10 @@ public final class Tensor {
                 known *= s[i];
             }
         }
-        if (infer >= 0 && known != 0) s[infer] = (int) (numel() / known);
+        if (infer >= 0 && known == 0) {
+            throw new IllegalArgumentException(op + ": cannot infer the -1 in " + Shape.str(newShape) + " when the other sizes multiply to 0");
+        }
+        if (infer >= 0) s[infer] = (int) (numel() / known);
         if (Shape.numel(s) != numel()) {
             throw new IllegalArgumentException(op + ": shape " + Shape.str(shape) + " (" + numel() + " elements) cannot become " + Shape.str(newShape));
         }
@@ -504,7 +507,12 @@ public final class Tensor {
             throw new IllegalArgumentException("matmul: shapes " + Shape.str(shape) + " and " + Shape.str(b.shape) + " do not chain (" + k + " vs " + kb + ")");
         }
         int[] batchA = Arrays.copyOf(a2.shape, a2.shape.length - 2), batchB = Arrays.copyOf(b2.shape, b2.shape.length - 2);
-        int[] batch = Shape.broadcast("matmul", batchA, batchB);
+        int[] batch;
+        try {
+            batch = Shape.broadcast("matmul", batchA, batchB);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("matmul: batch dims of shapes " + Shape.str(shape) + " and " + Shape.str(b.shape) + " do not broadcast", e);
+        }
         int nb = (int) Shape.numel(batch);
         Tensor a3 = a2.expand(concatDims(batch, m, k)).reshape(nb, m, k);
         Tensor b3 = b2.expand(concatDims(batch, k, n)).reshape(nb, k, n);
@@ -621,6 +629,9 @@ public final class Tensor {
         int[] want = shape.clone();
         if (want.length == 0) throw new IllegalArgumentException("indexPut: cannot index a rank-0 tensor");
         want[0] = index.size(0);
+        if (!Arrays.equals(Shape.broadcast("indexPut", values.shape, want), want)) {
+            throw new IllegalArgumentException("indexPut: values of shape " + Shape.str(values.shape) + " do not broadcast to the " + Shape.str(want) + " rows being written");
+        }
         backend().indexPutInto(this, index, values.expand(want));
         return this;
     }
@@ -649,7 +660,9 @@ public final class Tensor {
     /** Copies {@code src} (broadcast to this shape) into this view. Returns this. */
     public Tensor copy_(Tensor src) {
         sameDevice("copy_", this, src);
-        Shape.broadcast("copy_", src.shape, shape);
+        if (!Arrays.equals(Shape.broadcast("copy_", src.shape, shape), shape)) {
+            throw new IllegalArgumentException("copy_: source shape " + Shape.str(src.shape) + " does not broadcast to destination shape " + Shape.str(shape));
+        }
         backend().copyInto(this, src.expand(shape));
         return this;
     }
