@@ -15,7 +15,10 @@ final class CpuIndexing {
     /** Reads index value {@code v} as an int in [0, size), or throws naming the op. */
     static int index(String op, float v, int size) {
         int i = (int) v;
-        if (i != v || i < 0 || i >= size) {
+        if (i != v) {
+            throw new IndexOutOfBoundsException(op + ": index " + v + " is not a whole number (dimension of size " + size + ")");
+        }
+        if (i < 0 || i >= size) {
             throw new IndexOutOfBoundsException(op + ": index " + v + " out of range for a dimension of size " + size);
         }
         return i;
