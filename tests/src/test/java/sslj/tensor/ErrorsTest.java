@@ -97,6 +97,7 @@ class ErrorsTest {
         assertFails(IndexOutOfBoundsException.class, () -> A23.size(2), "size", "2");
         assertFails(IndexOutOfBoundsException.class, () -> Tensor.cat(2, A23, A23), "cat", "2");
         assertFails(IllegalArgumentException.class, () -> A23.sum(1, -1), "sum", "twice");
+        assertFails(IndexOutOfBoundsException.class, () -> Tensor.scalar(1f).sum(3), "sum", "3");
         assertFails(IllegalArgumentException.class, () -> A23.permute(0, 0), "permute", "repeated");
         assertFails(IllegalArgumentException.class, () -> A23.permute(0), "permute", "rank 2");
     }

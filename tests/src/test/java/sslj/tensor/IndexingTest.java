@@ -182,6 +182,22 @@ class IndexingTest {
     }
 
     @Test
+    void argsortTreatsMinusZeroAsZeroAndNaNAsLargest() {
+        // -0 == 0, so a stable sort keeps their order (Float.compare alone would put -0 first).
+        Close.assertExact("±0", new int[] {3}, new double[] {0, 1, 2}, ints(0f, -0f, 0f).argsort(0, false));
+        Close.assertExact("NaN last ascending", new int[] {3}, new double[] {2, 0, 1}, ints(1f, Float.NaN, -1f).argsort(0, false));
+        Close.assertExact("NaN first descending", new int[] {3}, new double[] {1, 0, 2}, ints(1f, Float.NaN, -1f).argsort(0, true));
+    }
+
+    @Test
+    void indexPutFromAViewOfItselfReadsTheValuesFirst() {
+        // Swapping two rows through views of the same storage must not read an already written row.
+        Tensor m = Tensor.of(new float[][] {{1, 2}, {3, 4}});
+        m.indexPut_(ints(1, 0), m);
+        Close.assertExact("row swap", new int[] {2, 2}, new double[] {3, 4, 1, 2}, m);
+    }
+
+    @Test
     void argsortAndTopkMatchTheReferenceOnViews() {
         Generator gen = new Generator(330);
         // Five distinct values over lines of 7 and 33, so that ties (and stability) matter.

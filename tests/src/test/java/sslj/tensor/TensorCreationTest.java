@@ -61,6 +61,14 @@ class TensorCreationTest {
     }
 
     @Test
+    void arangeCountsInDoubleSoAWideRangeDoesNotOverflow() {
+        // end - start = 2^128 overflows float (max ≈ 2^128 - 2^104) but not double: 2^128 / 2^125 = 8
+        // elements, not an attempt to allocate Integer.MAX_VALUE of them.
+        assertEquals(8, Tensor.arange(-0x1p127f, 0x1p127f, 0x1p125f).numel());
+        assertEquals(5, Tensor.arange(16777216f, 16777226f, 2f).numel());
+    }
+
+    @Test
     void ofCopiesTheDataIntoTheShape() {
         float[] data = {1, 2, 3, 4, 5, 6};
         Tensor t = Tensor.of(data, 2, 3);
