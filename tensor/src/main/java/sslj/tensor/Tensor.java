@@ -85,7 +85,9 @@ public final class Tensor {
         if (step == 0 || !Float.isFinite(start) || !Float.isFinite(end) || !Float.isFinite(step)) {
             throw new IllegalArgumentException("arange: bad range start=" + start + " end=" + end + " step=" + step);
         }
-        int n = (int) Math.max(0, Math.ceil((end - start) / (double) step));
+        double count = Math.max(0, Math.ceil(((double) end - start) / step)); // in double: end - start may overflow float
+        if (count > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("arange: " + count + " elements are too many (start=" + start + " end=" + end + " step=" + step + ")");
+        int n = (int) count;
         float[] v = new float[n];
         for (int i = 0; i < n; i++) v[i] = (float) (start + (double) i * step);
         return of(v, n);
@@ -450,7 +452,10 @@ public final class Tensor {
     // ---------------------------------------------------------------- reductions
 
     private Tensor reduce(ReduceOp op, int[] dims, boolean keepdim) {
-        if (shape.length == 0) return copy();
+        if (shape.length == 0) { // a scalar reduces to itself; only dim 0 or -1 (or none) make sense
+            Shape.dims(op.name().toLowerCase(), dims, 1);
+            return copy();
+        }
         int[] d = Shape.dims(op.name().toLowerCase(), dims, shape.length);
         if (op != ReduceOp.SUM && op != ReduceOp.MEAN) {
             for (int i : d) {
@@ -632,6 +637,7 @@ public final class Tensor {
         if (!Arrays.equals(Shape.broadcast("indexPut", values.shape, want), want)) {
             throw new IllegalArgumentException("indexPut: values of shape " + Shape.str(values.shape) + " do not broadcast to the " + Shape.str(want) + " rows being written");
         }
+        if (values.storage == storage) values = values.copy(); // rows are written one by one: read all values first
         backend().indexPutInto(this, index, values.expand(want));
         return this;
     }
