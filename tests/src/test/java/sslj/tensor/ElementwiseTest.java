@@ -97,6 +97,19 @@ class ElementwiseTest {
     }
 
     @Test
+    void largeInputsSplitOverThreadsGiveTheSameAnswer() {
+        // 257·519 = 133 383 elements: several of the backend's 32 768-element chunks, so every thread
+        // works on a range with a non-zero start (the offsets the small cases never exercise).
+        for (Input in : Inputs.layouts(7, 257, 519).subList(0, 2)) { // contiguous, transposed
+            Nd e = Reference.map(in.ref(), Math::exp);
+            Close.assertClose("exp large " + in.layout(), e.shape(), e.data(), in.tensor().exp(), ATOL, RTOL);
+            Tensor row = Tensor.randn(new Generator(8), 519);
+            Nd s = Reference.zip(in.ref(), Reference.of(row.toFloatArray(), 519), (a, b) -> a - b);
+            Close.assertClose("sub row large " + in.layout(), s.shape(), s.data(), in.tensor().sub(row), ATOL, RTOL);
+        }
+    }
+
+    @Test
     void handWorkedUnaryValues() {
         Tensor x = Tensor.of(-2f, -0.5f, 0f, 1f, 3f);
         assertArrayEquals(new float[] {0, 0, 0, 1, 3}, x.relu().toFloatArray());

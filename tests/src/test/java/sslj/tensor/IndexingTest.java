@@ -242,6 +242,21 @@ class IndexingTest {
     }
 
     @Test
+    void argsortOfManyLinesSplitOverThreads() {
+        Input in = Inputs.wholeNumbers(340, 3, 4099, 5).get(1); // transposed layout
+        Tensor order = in.tensor().argsort(1, true);
+        float[] got = order.toFloatArray();
+        for (int i = 0; i < 4099; i++) {
+            double[] line = new double[5];
+            for (int j = 0; j < 5; j++) line[j] = in.ref().at(i, j);
+            Integer[] p = order(line, true);
+            for (int j = 0; j < 5; j++) {
+                if (got[i * 5 + j] != p[j]) throw new AssertionError("argsort line " + i + ": expected " + Arrays.toString(p) + ", got position " + j + " = " + got[i * 5 + j]);
+            }
+        }
+    }
+
+    @Test
     void topkHandWorked() {
         Tensor x = Tensor.of(new float[][] {{5, 1, 4, 2}, {0, 7, 7, 3}});
         Tensor.TopK largest = x.topk(2, 1, true), smallest = x.topk(2, -1, false);

@@ -58,6 +58,16 @@ class MatmulTest {
     }
 
     @Test
+    void largeEnoughToSplitRowsOverThreads() {
+        // 129 × 257 × 257 (and transposed operands): enough work per row that the GEMM splits rows
+        // over threads, with a ragged last block. k = 257: atol 1e-4 still exceeds √k·k·2^-24.
+        List<Input> as = Inputs.layouts(75, 129, 257).subList(0, 2), bs = Inputs.layouts(76, 257, 257).subList(0, 2);
+        for (Input a : as) {
+            for (Input b : bs) check("large", a, b);
+        }
+    }
+
+    @Test
     void vectorOperandsFollowPyTorchRules() {
         checkAllLayouts("1-d·1-d", 80, new int[] {33}, new int[] {33});
         checkAllLayouts("1-d·2-d", 82, new int[] {33}, new int[] {33, 7});

@@ -71,6 +71,16 @@ class ReductionTest {
     }
 
     @Test
+    void manyOutputsSplitOverThreads() {
+        for (Input in : Inputs.layouts(45, 4099, 33).subList(0, 2)) {
+            for (int[] dims : new int[][] {{1}, {0}, {}}) {
+                Nd e = Reference.reduce(in.ref(), dims, false, Reference::sum);
+                Close.assertClose("sum large " + in.layout() + " " + Arrays.toString(dims), e.shape(), e.data(), in.tensor().sum(dims), 1e-3, RTOL);
+            }
+        }
+    }
+
+    @Test
     void noArgumentReductionsGiveScalars() {
         Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
         assertEquals(0, x.sum().dim());

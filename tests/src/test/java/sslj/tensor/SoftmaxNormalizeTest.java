@@ -38,6 +38,15 @@ class SoftmaxNormalizeTest {
     }
 
     @Test
+    void manyLinesSplitOverThreads() {
+        for (Input in : Inputs.layouts(205, 4099, 7).subList(0, 2)) {
+            Nd sm = Reference.softmax(in.ref(), 1, false), l2 = Reference.l2Normalize(in.ref(), 1, 1e-12);
+            Close.assertClose("softmax many lines " + in.layout(), sm.shape(), sm.data(), in.tensor().softmax(1), ATOL, RTOL);
+            Close.assertClose("l2Normalize many lines " + in.layout(), l2.shape(), l2.data(), in.tensor().l2Normalize(1), ATOL, RTOL);
+        }
+    }
+
+    @Test
     void largeInputsDoNotOverflow() {
         // e^1000 overflows even a double; a max-subtracted softmax never evaluates it.
         for (Input in : Inputs.layouts(210, 7, 33)) {
