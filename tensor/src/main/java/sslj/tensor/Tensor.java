@@ -85,7 +85,9 @@ public final class Tensor {
         if (step == 0 || !Float.isFinite(start) || !Float.isFinite(end) || !Float.isFinite(step)) {
             throw new IllegalArgumentException("arange: bad range start=" + start + " end=" + end + " step=" + step);
         }
-        int n = (int) Math.max(0, Math.ceil((end - start) / (double) step));
+        double count = Math.max(0, Math.ceil(((double) end - start) / step)); // in double: end - start may overflow float
+        if (count > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("arange: " + count + " elements are too many (start=" + start + " end=" + end + " step=" + step + ")");
+        int n = (int) count;
         float[] v = new float[n];
         for (int i = 0; i < n; i++) v[i] = (float) (start + (double) i * step);
         return of(v, n);
@@ -335,7 +337,10 @@ public final class Tensor {
                 known *= s[i];
             }
         }
-        if (infer >= 0 && known != 0) s[infer] = (int) (numel() / known);
+        if (infer >= 0 && known == 0) {
+            throw new IllegalArgumentException(op + ": cannot infer the -1 in " + Shape.str(newShape) + " when the other sizes multiply to 0");
+        }
+        if (infer >= 0) s[infer] = (int) (numel() / known);
         if (Shape.numel(s) != numel()) {
             throw new IllegalArgumentException(op + ": shape " + Shape.str(shape) + " (" + numel() + " elements) cannot become " + Shape.str(newShape));
         }
@@ -447,7 +452,10 @@ public final class Tensor {
     // ---------------------------------------------------------------- reductions
 
     private Tensor reduce(ReduceOp op, int[] dims, boolean keepdim) {
-        if (shape.length == 0) return copy();
+        if (shape.length == 0) { // a scalar reduces to itself; only dim 0 or -1 (or none) make sense
+            Shape.dims(op.name().toLowerCase(), dims, 1);
+            return copy();
+        }
         int[] d = Shape.dims(op.name().toLowerCase(), dims, shape.length);
         if (op != ReduceOp.SUM && op != ReduceOp.MEAN) {
             for (int i : d) {
@@ -504,7 +512,12 @@ public final class Tensor {
             throw new IllegalArgumentException("matmul: shapes " + Shape.str(shape) + " and " + Shape.str(b.shape) + " do not chain (" + k + " vs " + kb + ")");
         }
         int[] batchA = Arrays.copyOf(a2.shape, a2.shape.length - 2), batchB = Arrays.copyOf(b2.shape, b2.shape.length - 2);
-        int[] batch = Shape.broadcast("matmul", batchA, batchB);
+        int[] batch;
+        try {
+            batch = Shape.broadcast("matmul", batchA, batchB);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("matmul: batch dims of shapes " + Shape.str(shape) + " and " + Shape.str(b.shape) + " do not broadcast", e);
+        }
         int nb = (int) Shape.numel(batch);
         Tensor a3 = a2.expand(concatDims(batch, m, k)).reshape(nb, m, k);
         Tensor b3 = b2.expand(concatDims(batch, k, n)).reshape(nb, k, n);
@@ -621,6 +634,10 @@ public final class Tensor {
         int[] want = shape.clone();
         if (want.length == 0) throw new IllegalArgumentException("indexPut: cannot index a rank-0 tensor");
         want[0] = index.size(0);
+        if (!Arrays.equals(Shape.broadcast("indexPut", values.shape, want), want)) {
+            throw new IllegalArgumentException("indexPut: values of shape " + Shape.str(values.shape) + " do not broadcast to the " + Shape.str(want) + " rows being written");
+        }
+        if (values.storage == storage) values = values.copy(); // rows are written one by one: read all values first
         backend().indexPutInto(this, index, values.expand(want));
         return this;
     }
@@ -649,7 +666,9 @@ public final class Tensor {
     /** Copies {@code src} (broadcast to this shape) into this view. Returns this. */
     public Tensor copy_(Tensor src) {
         sameDevice("copy_", this, src);
-        Shape.broadcast("copy_", src.shape, shape);
+        if (!Arrays.equals(Shape.broadcast("copy_", src.shape, shape), shape)) {
+            throw new IllegalArgumentException("copy_: source shape " + Shape.str(src.shape) + " does not broadcast to destination shape " + Shape.str(shape));
+        }
         backend().copyInto(this, src.expand(shape));
         return this;
     }

@@ -15,7 +15,10 @@ final class CpuIndexing {
     /** Reads index value {@code v} as an int in [0, size), or throws naming the op. */
     static int index(String op, float v, int size) {
         int i = (int) v;
-        if (i != v || i < 0 || i >= size) {
+        if (i != v) {
+            throw new IndexOutOfBoundsException(op + ": index " + v + " is not a whole number (dimension of size " + size + ")");
+        }
+        if (i < 0 || i >= size) {
             throw new IndexOutOfBoundsException(op + ": index " + v + " out of range for a dimension of size " + size);
         }
         return i;
@@ -100,7 +103,9 @@ final class CpuIndexing {
         int[] ost = out.strides();
         int len = shape[dim], lines = x.numel() / len;
         float[] src = Strided.data(x), dst = Strided.data(out);
-        Comparator<Float> cmp = descending ? (a, b) -> Float.compare(b, a) : Float::compare;
+        // Float.compare orders NaN last (largest) but also -0 before 0; a == b makes ±0 ties, as in PyTorch.
+        Comparator<Float> asc = (a, b) -> a.floatValue() == b.floatValue() ? 0 : Float.compare(a, b);
+        Comparator<Float> cmp = descending ? asc.reversed() : asc;
         CpuParallel.forRange(lines, Math.max(1, 4096 / len), (lo, hi) -> {
             List<Integer> perm = new ArrayList<>(len);
             float[] line = new float[len];
