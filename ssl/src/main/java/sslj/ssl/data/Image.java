@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * One image as float32 in CHW order (channel planes, then rows, then columns), values in [0, 1]
  * until a {@link Normalize} moves them. Pixel (c, y, x) is {@code data[(c * height + y) * width + x]}.
- * An Image owns its array; transforms return new images and never write into their input.
+ * Treat an Image as immutable: transforms return a new image (or their input, when they change
+ * nothing) and never write into the array of their input.
  */
 public record Image(float[] data, int channels, int height, int width) {
 
