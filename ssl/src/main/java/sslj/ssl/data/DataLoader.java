@@ -53,6 +53,7 @@ public final class DataLoader implements AutoCloseable {
     private final boolean shuffle, dropLast;
     private final long seed;
     private final ExecutorService pool;
+    private final String threadPrefix;
 
     private DataLoader(Builder b) {
         this.dataset = b.dataset;
@@ -63,11 +64,11 @@ public final class DataLoader implements AutoCloseable {
         this.shuffle = b.shuffle;
         this.dropLast = b.dropLast;
         this.seed = b.seed;
+        this.threadPrefix = THREAD_PREFIX + LOADERS.incrementAndGet() + "-";
         if (workers > 0) {
-            String prefix = THREAD_PREFIX + LOADERS.incrementAndGet() + "-";
             AtomicInteger n = new AtomicInteger();
             this.pool = Executors.newFixedThreadPool(workers, r -> {
-                Thread t = new Thread(r, prefix + n.incrementAndGet());
+                Thread t = new Thread(r, threadPrefix + n.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
@@ -81,6 +82,9 @@ public final class DataLoader implements AutoCloseable {
     public Dataset dataset() { return dataset; }
 
     public int batchSize() { return batchSize; }
+
+    /** The name prefix of this loader's worker threads, "sslj-data-&lt;n&gt;-". */
+    public String threadPrefix() { return threadPrefix; }
 
     /** Batches per epoch: ⌊n / B⌋ with drop-last, else ⌈n / B⌉. */
     public int batchesPerEpoch() {
