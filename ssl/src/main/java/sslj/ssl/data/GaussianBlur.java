@@ -52,7 +52,8 @@ public final class GaussianBlur implements Transform {
 
     /** Separable convolution with {@code w} along x then y, reflect-padded. */
     public static Image blur(Image image, float[] w) {
-        int h = image.height(), wd = image.width(), r = w.length / 2;
+        int h = image.height(), wd = image.width(), k = w.length;
+        int[] xs = taps(wd, k), ys = taps(h, k);     // reflected source index of each (output, tap)
         float[] in = image.data(), tmp = new float[in.length], out = new float[in.length];
         for (int c = 0; c < image.channels(); c++) {
             int plane = c * image.plane();
@@ -60,19 +61,28 @@ public final class GaussianBlur implements Transform {
                 int row = plane + y * wd;
                 for (int x = 0; x < wd; x++) {
                     float acc = 0f;
-                    for (int k = -r; k <= r; k++) acc += w[k + r] * in[row + reflect(x + k, wd)];
+                    for (int t = 0; t < k; t++) acc += w[t] * in[row + xs[x * k + t]];
                     tmp[row + x] = acc;
                 }
             }
             for (int y = 0; y < h; y++) {
-                for (int x = 0; x < wd; x++) {
-                    float acc = 0f;
-                    for (int k = -r; k <= r; k++) acc += w[k + r] * tmp[plane + reflect(y + k, h) * wd + x];
-                    out[plane + y * wd + x] = acc;
+                int row = plane + y * wd;
+                for (int x = 0; x < wd; x++) out[row + x] = 0f;
+                for (int t = 0; t < k; t++) {            // row-wise: out row y += w_t · tmp row ys[y, t]
+                    int src = plane + ys[y * k + t] * wd;
+                    float wt = w[t];
+                    for (int x = 0; x < wd; x++) out[row + x] += wt * tmp[src + x];
                 }
             }
         }
         return new Image(out, image.channels(), h, wd);
+    }
+
+    /** For each of n outputs and k taps, the source index reflect(i + t − k/2, n). */
+    private static int[] taps(int n, int k) {
+        int[] idx = new int[n * k];
+        for (int i = 0; i < n; i++) for (int t = 0; t < k; t++) idx[i * k + t] = reflect(i + t - k / 2, n);
+        return idx;
     }
 
     /** Reflect padding without repeating the edge: −1 → 1, n → n − 2 (repeated for very wide kernels). */
