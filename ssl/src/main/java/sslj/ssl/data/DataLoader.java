@@ -131,7 +131,9 @@ public final class DataLoader implements AutoCloseable {
     @Override
     public void close() {
         if (pool == null) return;
-        pool.shutdownNow();
+        // Batches never started are handed back by shutdownNow; cancel their futures so that a
+        // consumer still waiting on one gets a CancellationException instead of waiting forever.
+        for (Runnable r : pool.shutdownNow()) if (r instanceof Future<?> f) f.cancel(false);
         try {
             if (!pool.awaitTermination(10, TimeUnit.SECONDS)) throw new IllegalStateException("DataLoader: workers did not stop within 10 s");
         } catch (InterruptedException e) {
@@ -212,6 +214,10 @@ public final class DataLoader implements AutoCloseable {
             if (!hasNext()) throw new NoSuchElementException("epoch " + epoch + " has " + total + " batches");
             int number = taken++;
             if (pool == null) return makeBatch(epoch, number, indicesOf(number));
+            if (pool.isShutdown()) {
+                failed = true;
+                throw new IllegalStateException("DataLoader is closed (batch " + number + " of epoch " + epoch + " was not made)");
+            }
             Future<Batch> head = inFlight.poll();
             if (submitted < total) submitNext();                    // keep `prefetch` batches in flight
             if (head.isDone()) readyOnArrival++;

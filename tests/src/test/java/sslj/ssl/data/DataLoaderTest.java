@@ -124,6 +124,7 @@ class DataLoaderTest {
         l.close();
         assertEquals(0, workerThreads(l.threadPrefix()), "no loader threads survive close()");
         assertThrows(IllegalStateException.class, () -> l.epoch(1));
+        assertThrows(IllegalStateException.class, it::next, "an epoch of a closed loader does not hang");
     }
 
     private static long workerThreads(String prefix) {

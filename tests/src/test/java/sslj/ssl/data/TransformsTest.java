@@ -132,6 +132,22 @@ class TransformsTest {
     }
 
     @Test
+    void hueRotationKeepsValueAndSaturationAndInverts() {
+        Generator g = new Generator(77);
+        for (int i = 0; i < 500; i++) {
+            float[] px = {g.nextFloat(), g.nextFloat(), g.nextFloat()}, orig = px.clone();
+            float shift = g.nextFloat() - 0.5f;
+            float max = Math.max(px[0], Math.max(px[1], px[2])), min = Math.min(px[0], Math.min(px[1], px[2]));
+            Colour.shiftHue(px, shift);
+            float max2 = Math.max(px[0], Math.max(px[1], px[2])), min2 = Math.min(px[0], Math.min(px[1], px[2]));
+            assertEquals(max, max2, 1e-5, "value (largest channel) is kept");
+            assertEquals((max - min) / max, (max2 - min2) / max2, 1e-4, "saturation is kept");
+            Colour.shiftHue(px, -shift);
+            assertArrayEquals(orig, px, 1e-4f, "rotating back restores the pixel");
+        }
+    }
+
+    @Test
     void greyImagesGetBrightnessAndContrastOnly() {
         Image grey = TestImages.random(1, 5, 5, 8);
         Image out = new ColorJitter(0, 0, 0.9, 0.5, 1.0).apply(grey, new Generator(2));
