@@ -23,6 +23,12 @@ public final class FashionMnist {
     public static final List<String> CLASSES = List.of(
             "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
+    /** Pixel mean and standard deviation of the 60000 training images (for {@link #normalize()}). */
+    public static final float MEAN = 0.2860f, STD = 0.3530f;
+
+    /** Standardisation with the training set's statistics, to append to an augmentation pipeline. */
+    public static Normalize normalize() { return new Normalize(new float[] {MEAN}, new float[] {STD}); }
+
     public enum Split {
         TRAIN("train"), TEST("t10k");
 

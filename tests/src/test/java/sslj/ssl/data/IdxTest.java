@@ -149,6 +149,11 @@ class IdxTest {
         ArrayDataset train = FashionMnist.load(FashionMnist.Split.TRAIN, null);
         assertEquals(60000, train.size());
         assertEquals(28, train.height());
+        double sum = 0, sq = 0;
+        for (int i = 0; i < train.size(); i++) for (float v : train.get(i).image().data()) { sum += v; sq += v * v; }
+        double n = 60000.0 * 784, mean = sum / n;
+        assertEquals(FashionMnist.MEAN, mean, 1e-4);
+        assertEquals(FashionMnist.STD, Math.sqrt(sq / n - mean * mean), 1e-4);
         // Regenerate the embedded subset and compare byte for byte with the resources.
         Path out = dir.resolve("subset");
         Files.createDirectories(out);
