@@ -2,6 +2,7 @@ package sslj.ssl.data;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -54,6 +55,7 @@ public final class DataLoader implements AutoCloseable {
     private final long seed;
     private final ExecutorService pool;
     private final String threadPrefix;
+    private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private DataLoader(Builder b) {
         this.dataset = b.dataset;
@@ -70,6 +72,7 @@ public final class DataLoader implements AutoCloseable {
             this.pool = Executors.newFixedThreadPool(workers, r -> {
                 Thread t = new Thread(r, threadPrefix + n.incrementAndGet());
                 t.setDaemon(true);
+                threads.add(t);
                 return t;
             });
         } else {
@@ -134,8 +137,14 @@ public final class DataLoader implements AutoCloseable {
         // Batches never started are handed back by shutdownNow; cancel their futures so that a
         // consumer still waiting on one gets a CancellationException instead of waiting forever.
         for (Runnable r : pool.shutdownNow()) if (r instanceof Future<?> f) f.cancel(false);
+        // The pool counts as terminated a moment before its threads have returned; join them, so
+        // that after close() no thread of this loader is alive.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         try {
-            if (!pool.awaitTermination(10, TimeUnit.SECONDS)) throw new IllegalStateException("DataLoader: workers did not stop within 10 s");
+            for (Thread t : threads) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                if (t.isAlive()) throw new IllegalStateException("DataLoader: worker " + t.getName() + " did not stop within 10 s");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -155,12 +164,13 @@ public final class DataLoader implements AutoCloseable {
                 List<Image> out = views.apply(s.image(), new Generator(sampleSeed(seed, epoch, index)));
                 for (int v = 0; v < nv; v++) {
                     Image im = out.get(v);
+                    int[] shape = {b, im.channels(), im.height(), im.width()};
                     if (data[v] == null) {
-                        shapes[v] = new int[] {b, im.channels(), im.height(), im.width()};
+                        shapes[v] = shape;
                         data[v] = new float[b * im.data().length];
-                    } else if (im.data().length * b != data[v].length || im.channels() != shapes[v][1] || im.height() != shapes[v][2]) {
-                        throw new IllegalStateException("view " + v + " is " + im + " but the batch's first sample gave "
-                                + shapes[v][1] + "x" + shapes[v][2] + "x" + shapes[v][3] + " (resize or crop to one size)");
+                    } else if (!Arrays.equals(shapes[v], shape)) {
+                        throw new IllegalStateException("view " + v + " is " + im + " but the batch's first sample's is "
+                                + shapes[v][1] + "x" + shapes[v][2] + "x" + shapes[v][3] + " (crop or resize to one size)");
                     }
                     System.arraycopy(im.data(), 0, data[v], k * im.data().length, im.data().length);
                 }

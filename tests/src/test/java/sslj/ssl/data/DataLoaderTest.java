@@ -110,6 +110,16 @@ class DataLoaderTest {
         }
     }
 
+    @Test
+    void unequalImageSizesInABatchAreReported() {
+        // A transform whose output width varies from sample to sample: 4, 5 or 6.
+        Transform odd = (im, g) -> Resize.bilinear(im, 0, 0, im.height(), im.width(), 4, 4 + g.nextInt(3));
+        try (DataLoader l = DataLoader.builder(DATA).batchSize(10).transform(odd).build(); DataLoader.Epoch it = l.epoch(0)) {
+            DataLoaderException e = assertThrows(DataLoaderException.class, it::next);
+            assertTrue(e.getMessage().contains("crop or resize to one size"), e.getMessage());
+        }
+    }
+
     private static Throwable rootCause(Throwable t) {
         while (t.getCause() != null) t = t.getCause();
         return t;
