@@ -18,6 +18,8 @@ import java.util.List;
  */
 public final class FashionMnist {
     public static final String DEFAULT_DIR = "/usr/share/datasets/fashion-mnist";
+    /** System property that moves the default directory (e.g. -Dsslj.fashionMnist.dir=/data/fmnist). */
+    public static final String DIR_PROPERTY = "sslj.fashionMnist.dir";
     /** Classpath folder of the embedded subset. */
     public static final String SUBSET_RESOURCE = "/sslj/ssl/data/fashion-mnist-subset/";
     public static final List<String> CLASSES = List.of(
@@ -44,12 +46,13 @@ public final class FashionMnist {
     private FashionMnist() { }
 
     /**
-     * The split from {@code dir}, or when {@code dir} is null from {@value #DEFAULT_DIR} if the files
-     * are there, else from the embedded subset. An explicit {@code dir} without the files is an error
-     * (a {@link DatasetException} naming the missing file): asking for a directory means wanting it.
+     * The split from {@code dir}, or when {@code dir} is null from the default directory (the
+     * {@value #DIR_PROPERTY} system property, else {@value #DEFAULT_DIR}) if the files are there, else
+     * from the embedded subset. An explicit {@code dir} without the files is an error (a
+     * {@link DatasetException} naming the missing file): asking for a directory means wanting it.
      */
     public static ArrayDataset load(Split split, Path dir) throws IOException {
-        Path d = dir != null ? dir : Path.of(DEFAULT_DIR);
+        Path d = dir != null ? dir : Path.of(System.getProperty(DIR_PROPERTY, DEFAULT_DIR));
         boolean present = Files.isRegularFile(d.resolve(split.imagesFile())) && Files.isRegularFile(d.resolve(split.labelsFile()));
         ArrayDataset ds = (present || dir != null) ? fromDir(split, d) : embedded(split);
         System.out.println("Fashion-MNIST " + split.name().toLowerCase() + ": " + ds.describe()

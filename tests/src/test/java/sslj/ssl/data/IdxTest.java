@@ -129,6 +129,20 @@ class IdxTest {
     }
 
     @Test
+    void withoutTheRealFilesLoadFallsBackToTheEmbeddedSubset() throws IOException {
+        String old = System.getProperty(FashionMnist.DIR_PROPERTY);
+        System.setProperty(FashionMnist.DIR_PROPERTY, dir.resolve("not-installed").toString());
+        try {
+            ArrayDataset test = FashionMnist.load(FashionMnist.Split.TEST, null);
+            assertEquals(1000, test.size());
+            assertTrue(test.describe().contains("embedded subset"), test.describe());
+        } finally {
+            if (old == null) System.clearProperty(FashionMnist.DIR_PROPERTY);
+            else System.setProperty(FashionMnist.DIR_PROPERTY, old);
+        }
+    }
+
+    @Test
     void embeddedSubsetIsClassBalanced() throws IOException {
         ArrayDataset train = FashionMnist.embedded(FashionMnist.Split.TRAIN), test = FashionMnist.embedded(FashionMnist.Split.TEST);
         assertEquals(4000, train.size());

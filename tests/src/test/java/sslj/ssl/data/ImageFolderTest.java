@@ -55,6 +55,19 @@ class ImageFolderTest {
     }
 
     @Test
+    void readsJpegToo() throws IOException {
+        BufferedImage im = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 8; y++) for (int x = 0; x < 8; x++) im.setRGB(x, y, 0x3366CC);
+        Files.createDirectories(root.resolve("blue"));
+        assertTrue(ImageIO.write(im, "jpg", root.resolve("blue/flat.jpg").toFile()));
+        Image got = ImageFolder.load(root, 8, 8, 3).get(0).image();
+        // JPEG is lossy (chroma subsampling, quantisation): a flat colour comes back within a few levels.
+        assertEquals(0x33 / 255f, got.get(0, 4, 4), 4 / 255f);
+        assertEquals(0x66 / 255f, got.get(1, 4, 4), 4 / 255f);
+        assertEquals(0xCC / 255f, got.get(2, 4, 4), 4 / 255f);
+    }
+
+    @Test
     void errorsNameTheFolderOrFile() throws IOException {
         Path missing = root.resolve("missing");
         DatasetException e = assertThrows(DatasetException.class, () -> ImageFolder.load(missing, 4, 4, 3));
