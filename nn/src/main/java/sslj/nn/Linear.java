@@ -2,6 +2,7 @@ package sslj.nn;
 
 import sslj.autograd.Variable;
 import sslj.tensor.Generator;
+import sslj.tensor.Shape;
 
 /**
  * y = x Wᵀ + b, PyTorch's nn.Linear. The weight is stored [out, in] as in PyTorch, so a state dict
@@ -35,7 +36,7 @@ public final class Linear extends Module {
 
     @Override public Variable forward(Variable x) {
         if (x.dim() < 1 || x.size(-1) != in) {
-            throw new IllegalArgumentException("Linear(" + in + " -> " + out + "): input of shape " + java.util.Arrays.toString(x.shape())
+            throw new IllegalArgumentException("Linear(" + in + " -> " + out + "): input of shape " + Shape.str(x.shape())
                     + " does not end in " + in);
         }
         Variable y = x.matmul(weight.t());
