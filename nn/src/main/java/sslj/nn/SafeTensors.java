@@ -2,6 +2,7 @@ package sslj.nn;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -54,7 +55,11 @@ public final class SafeTensors {
         Path abs = file.toAbsolutePath();
         Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
         Files.write(tmp, bytes);
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {   // some file systems cannot rename atomically
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /** The file's bytes for {@code tensors} and {@code metadata}. */

@@ -151,6 +151,13 @@ class SafeTensorsTest {
         Tensor x = Tensor.randn(new Generator(3), 4, 3);
         assertArrayEquals(a.forward(Variable.constant(x)).data().toFloatArray(), b.forward(Variable.constant(x)).data().toFloatArray());
 
+        // loading into a packed model writes through the parameters' views: the arena sees the new values
+        Sequential c = ModuleTest.nested(5);
+        ParameterArena arena = ParameterArena.pack(c);
+        StateIO.load(c, f);
+        assertTrue(arena.isIntact());
+        assertArrayEquals(ParameterArena.pack(a).flat().toFloatArray(), arena.flat().toFloatArray());
+
         Module other = new Sequential(new Linear(3, 4, new Generator(1)), new Linear(4, 3, new Generator(1)));
         var e = assertThrows(IllegalArgumentException.class, () -> StateIO.load(other, f));
         assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains("missing '1.weight'")
