@@ -140,6 +140,19 @@ class CheckpointTest {
         assertMessage(model + ": truncated", () -> new Checkpoint().load(dir, run.model, run.opt, run.sched, run.rng));
     }
 
+    @Test
+    void generatorOffsetRestoresTheStream() {
+        Generator a = new Generator(3);
+        a.nextFloat();
+        long at = a.offset();
+        float next = a.nextFloat();
+        Generator b = new Generator(3);
+        b.setOffset(at);
+        assertEquals(next, b.nextFloat());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.setOffset(-1));
+        assertTrue(e.getMessage().contains("offset"));
+    }
+
     static void assertMessage(String part, org.junit.jupiter.api.function.Executable call) {
         IOException e = assertThrows(IOException.class, call);
         assertTrue(e.getMessage().contains(part), "message '" + e.getMessage() + "' should contain '" + part + "'");
