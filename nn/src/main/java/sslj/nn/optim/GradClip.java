@@ -18,6 +18,7 @@ public final class GradClip {
      *
      * @return n, the total norm before clipping (NaN or ∞ when a gradient holds them)
      */
+    @SuppressWarnings("try")   // the NoGrad scope is used for its effect, not referenced in the body
     public static float clipGradNorm(Iterable<Variable> params, double maxNorm) {
         Check.nonNegative("maxNorm", maxNorm);
         try (NoGrad ignored = NoGrad.enter()) {

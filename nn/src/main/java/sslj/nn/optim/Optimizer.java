@@ -86,6 +86,7 @@ public abstract class Optimizer {
     // ---------------------------------------------------------------- stepping
 
     /** One update of every parameter that has a gradient; parameters with a null gradient are skipped. */
+    @SuppressWarnings("try")   // the NoGrad scope is used for its effect, not referenced in the body
     public final void step() {
         try (NoGrad ignored = NoGrad.enter()) {
             for (int gi = 0; gi < groups.size(); gi++) {
