@@ -23,7 +23,16 @@ public final class Generator {
     public long seed() { return seed; }
 
     /** The next unused 128-bit block. */
-    public long offset() { return offset; }
+    public synchronized long offset() { return offset; }
+
+    /**
+     * Moves the stream to block {@code offset}: how a checkpoint restores a generator, so that a resumed
+     * run draws exactly the numbers the uninterrupted run would have drawn.
+     */
+    public synchronized void setOffset(long offset) {
+        if (offset < 0) throw new IllegalArgumentException("setOffset: offset must be >= 0, got " + offset);
+        this.offset = offset;
+    }
 
     /** Claims {@code blocks} blocks and returns the first; a fill uses blocks [first, first + blocks). */
     public synchronized long reserve(long blocks) {
