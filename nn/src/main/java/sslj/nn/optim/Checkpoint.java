@@ -20,7 +20,7 @@ import sslj.tensor.Tensor;
  *   dir/optimizer.tensors        {@link Optimizer#state()}: group lr / weight decay, step counts, slots
  *   dir/checkpoint.properties    format, epoch, step, scheduler step, RNG seed and offset
  * </pre>
- * The tensor files go through a {@link TensorStore} ({@link BinaryTensorStore} by default; switch to
+ * The tensor files go through a {@link TensorStore} ({@link SafeTensorsStore} by default, so PyTorch reads the weights; or
  * safetensors once {@code sslj.nn.SafeTensors} exists). The properties file is written last and
  * atomically: a directory without it is an interrupted save and does not load.
  *
@@ -39,7 +39,7 @@ public final class Checkpoint {
     /** Where a loaded run stands: the epoch and global step saved with it. */
     public record Progress(long epoch, long step) { }
 
-    public Checkpoint() { this(new BinaryTensorStore()); }
+    public Checkpoint() { this(new SafeTensorsStore()); }
 
     public Checkpoint(TensorStore store) {
         if (store == null) throw new IllegalArgumentException("Checkpoint: store must not be null");

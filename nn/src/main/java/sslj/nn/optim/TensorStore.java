@@ -6,9 +6,8 @@ import java.util.Map;
 import sslj.tensor.Tensor;
 
 /**
- * How a {@link Checkpoint} writes and reads a map of named tensors. {@link BinaryTensorStore} is the
- * built-in format; a safetensors store (sslj.nn.SafeTensors, so that PyTorch can read the weights)
- * plugs in here.
+ * How a {@link Checkpoint} writes and reads a map of named tensors; {@link SafeTensorsStore} (the
+ * default) keeps them in the safetensors format, which PyTorch reads.
  */
 public interface TensorStore {
     /** Writes {@code tensors} (any device; stored as float32) to {@code file}, replacing it. */

@@ -87,12 +87,12 @@ class CheckpointTest {
 
     @Test
     void storeRoundTripAndCorruptFiles() throws IOException {
-        BinaryTensorStore store = new BinaryTensorStore();
+        SafeTensorsStore store = new SafeTensorsStore();
         Map<String, Tensor> m = new LinkedHashMap<>();
         m.put("a.weight", Tensor.of(new float[] {1, -2, 3.5f, Float.NaN, -0f, 6}, 2, 3));
         m.put("scalar", Tensor.scalar(7));
         m.put("empty", Tensor.zeros(0, 4));
-        Path f = tmp.resolve("t.tensors");
+        Path f = tmp.resolve("t.safetensors");
         store.write(f, m);
         Map<String, Tensor> back = store.read(f);
         assertEquals(List.copyOf(m.keySet()), List.copyOf(back.keySet()));
@@ -100,24 +100,12 @@ class CheckpointTest {
             assertArrayEquals(m.get(k).shape(), back.get(k).shape(), k);
             assertArrayEquals(m.get(k).toFloatArray(), back.get(k).toFloatArray(), k);
         }
-
+        // the format's own corruption cases are SafeTensorsTest's; here: the file is named
         byte[] bytes = Files.readAllBytes(f);
-        Path cut = tmp.resolve("cut.tensors");
+        Path cut = tmp.resolve("cut.safetensors");
         Files.write(cut, Arrays.copyOf(bytes, bytes.length - 3));
-        assertMessage(cut + ": truncated", () -> store.read(cut));
-
-        Path bad = tmp.resolve("bad.tensors");
-        byte[] wrong = bytes.clone();
-        wrong[0] = 'X';
-        Files.write(bad, wrong);
-        assertMessage(bad + ": not an sslj tensor file", () -> store.read(bad));
-
-        Path extra = tmp.resolve("extra.tensors");
-        byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
-        Files.write(extra, longer);
-        assertMessage(extra + ": unexpected data", () -> store.read(extra));
-
-        assertMessage("no such tensor file", () -> store.read(tmp.resolve("absent.tensors")));
+        assertMessage(cut.toString(), () -> store.read(cut));
+        assertMessage("no such tensor file", () -> store.read(tmp.resolve("absent.safetensors")));
     }
 
     @Test
@@ -134,10 +122,10 @@ class CheckpointTest {
         assertMessage("saved from SGD, loading into AdamW", () -> new Checkpoint().load(dir, other.model, other.opt, null, null));
         assertMessage("seed 42, the generator has seed 7", () -> new Checkpoint().load(dir, run.model, null, null, new Generator(7)));
 
-        Path model = dir.resolve("model.tensors");
+        Path model = dir.resolve("model.safetensors");
         byte[] bytes = Files.readAllBytes(model);
         Files.write(model, Arrays.copyOf(bytes, 20));
-        assertMessage(model + ": truncated", () -> new Checkpoint().load(dir, run.model, run.opt, run.sched, run.rng));
+        assertMessage(model.toString(), () -> new Checkpoint().load(dir, run.model, run.opt, run.sched, run.rng));
     }
 
     @Test
