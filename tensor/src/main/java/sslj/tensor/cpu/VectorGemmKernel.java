@@ -1,0 +1,70 @@
+package sslj.tensor.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The FloatVector GEMM micro-kernel: an 8 × (2·L) tile of C, L = lanes of the preferred species
+ * (16 floats with AVX-512, so an 8×32 tile).
+ *
+ * <p>Why this shape. Each step p of the k loop loads two B vectors, broadcasts eight A values and
+ * issues 16 independent FMAs into 16 accumulator vectors held in locals. Register budget: 16
+ * accumulators + 2 B vectors + 1 broadcast = 19 of the 32 vector registers of AVX-512, so C2 never
+ * spills. FMA has a latency of ~4 cycles and two FMA pipes per core, so at least 8 independent chains
+ * are needed to keep both pipes busy: 16 gives slack. Loads per step: 2 vector + 8 scalar-broadcast
+ * against 16 FMAs, well under the two-to-four loads a cycle the core can issue, so the kernel is
+ * bound by FMA throughput, not by loads. (4×2L has only 8 chains and half the FMAs per B load.)
+ *
+ * <p>Loaded only when {@link CpuFeatures#VECTOR_API} is true (see {@link GemmKernel#best()}).
+ */
+final class VectorGemmKernel implements GemmKernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int MR = 8, NR = 2 * L;
+
+    private VectorGemmKernel() { }
+
+    static GemmKernel create() { return new VectorGemmKernel(); }
+
+    @Override public int mr() { return MR; }
+    @Override public int nr() { return NR; }
+
+    @Override
+    public void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean accumulate) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        for (int p = 0; p < kc; p++) {
+            int ao = ai + p * MR, bo = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a;
+            a = FloatVector.broadcast(S, ap[ao]);     c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[ao + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[ao + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[ao + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, ap[ao + 4]); c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, ap[ao + 5]); c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, ap[ao + 6]); c60 = a.fma(b0, c60); c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(S, ap[ao + 7]); c70 = a.fma(b0, c70); c71 = a.fma(b1, c71);
+        }
+        store(c, ci, c00, c01, accumulate);
+        store(c, ci + ldc, c10, c11, accumulate);
+        store(c, ci + 2 * ldc, c20, c21, accumulate);
+        store(c, ci + 3 * ldc, c30, c31, accumulate);
+        store(c, ci + 4 * ldc, c40, c41, accumulate);
+        store(c, ci + 5 * ldc, c50, c51, accumulate);
+        store(c, ci + 6 * ldc, c60, c61, accumulate);
+        store(c, ci + 7 * ldc, c70, c71, accumulate);
+    }
+
+    /** Writes (or adds) one row of the tile: two vectors at c[ci..ci+2L). */
+    private static void store(float[] c, int ci, FloatVector v0, FloatVector v1, boolean accumulate) {
+        if (accumulate) {
+            v0 = v0.add(FloatVector.fromArray(S, c, ci));
+            v1 = v1.add(FloatVector.fromArray(S, c, ci + L));
+        }
+        v0.intoArray(c, ci);
+        v1.intoArray(c, ci + L);
+    }
+}
