@@ -10,7 +10,7 @@ package sslj.tensor.cpu;
  *         pack A[ic.., pc..]
  *         for jr in NC step NR     B sliver (KC × NR)   reused by every ir below: stays in L1
  *           for ir in MC step MR   A sliver (MR × KC)   streamed from L2
- *             micro-kernel: C[MR × NR] (+)= A sliver · B sliver
+ *             micro-kernel: C[MR × NR] += A sliver · B sliver   (C zeroed first)
  * </pre>
  * Packing copies each operand, whatever its transpose, into the exact order the micro-kernel reads
  * (unit stride, no TLB misses), so transA/transB cost nothing beyond the copy. Panels are padded
@@ -44,11 +44,11 @@ final class BlockedGemm {
         float[] pa = buf.a = grow(buf.a, roundUp(Math.min(MC, m), mr) * kcMax);
         float[] pb = buf.b = grow(buf.b, roundUp(Math.min(NC, n), nr) * kcMax);
         float[] tile = buf.tile = grow(buf.tile, mr * nr);
+        for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f); // kernels add into C
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                boolean accumulate = pc > 0;
                 packB(transB, b, bOff, ldb, pc, kc, jc, nc, nr, pb);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
@@ -59,10 +59,11 @@ final class BlockedGemm {
                             int rows = Math.min(mr, mc - ir), ai = ir * kc;
                             int ci = cOff + (ic + ir) * ldc + jc + jr;
                             if (rows == mr && cols == nr) {
-                                kern.kernel(kc, pa, ai, pb, bi, c, ci, ldc, accumulate);
+                                kern.kernel(kc, pa, ai, pb, bi, c, ci, ldc);
                             } else {
-                                kern.kernel(kc, pa, ai, pb, bi, tile, 0, nr, false);
-                                copyEdge(tile, nr, rows, cols, c, ci, ldc, accumulate);
+                                java.util.Arrays.fill(tile, 0, mr * nr, 0f);
+                                kern.kernel(kc, pa, ai, pb, bi, tile, 0, nr);
+                                addEdge(tile, nr, rows, cols, c, ci, ldc);
                             }
                         }
                     }
@@ -121,11 +122,11 @@ final class BlockedGemm {
         }
     }
 
-    /** Writes (or adds) the valid rows × cols corner of an edge tile computed into scratch. */
-    private static void copyEdge(float[] tile, int ldt, int rows, int cols, float[] c, int ci, int ldc, boolean accumulate) {
+    /** Adds the valid rows × cols corner of an edge tile, computed in scratch, into C. */
+    private static void addEdge(float[] tile, int ldt, int rows, int cols, float[] c, int ci, int ldc) {
         for (int r = 0; r < rows; r++) {
             int co = ci + r * ldc, to = r * ldt;
-            for (int j = 0; j < cols; j++) c[co + j] = accumulate ? c[co + j] + tile[to + j] : tile[to + j];
+            for (int j = 0; j < cols; j++) c[co + j] += tile[to + j];
         }
     }
 

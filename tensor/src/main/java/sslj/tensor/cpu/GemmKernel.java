@@ -4,9 +4,10 @@ package sslj.tensor.cpu;
  * A GEMM micro-kernel: the innermost piece of {@link BlockedGemm}, computing one MR×NR tile of C from
  * a packed sliver of A (kc columns of MR rows, stored [p][r]: {@code ap[ai + p·MR + r]}) and a packed
  * sliver of B (kc rows of NR columns, stored [p][j]: {@code bp[bi + p·NR + j]}):
- * <pre>  C[r][j] (+)= Σ_p A[r][p] · B[p][j]      (r &lt; MR, j &lt; NR)</pre>
- * With {@code accumulate} false C is overwritten and never read (it may hold garbage, even NaN);
- * with it true the tile is added to what C holds (the k-blocks after the first).
+ * <pre>  C[r][j] += Σ_p A[r][p] · B[p][j]      (r &lt; MR, j &lt; NR)</pre>
+ * The kernel always accumulates into C (the driver zeroes C first): one code path, no branch, and a
+ * smaller method, which matters because C2 stops inlining Vector API calls past a node budget
+ * (NodeCountInliningCutoff); a vector op left un-inlined is boxed and runs ~10x slower.
  *
  * <p>Two implementations: {@link VectorGemmKernel} (FloatVector, loaded only when the Vector API is
  * present) and {@link Scalar} (plain Java, always available).
@@ -18,7 +19,7 @@ interface GemmKernel {
     /** Columns of the C tile (and of each packed B sliver). */
     int nr();
 
-    void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean accumulate);
+    void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc);
 
     /** The kernel for this JVM: the vector one when jdk.incubator.vector is available, else the scalar one. */
     static GemmKernel best() {
@@ -36,7 +37,7 @@ interface GemmKernel {
         @Override public int nr() { return NR; }
 
         @Override
-        public void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean accumulate) {
+        public void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc) {
             float[] acc = new float[MR * NR]; // escape analysis scalar-replaces this small array
             for (int p = 0; p < kc; p++) {
                 int ao = ai + p * MR, bo = bi + p * NR;
@@ -47,7 +48,7 @@ interface GemmKernel {
             }
             for (int r = 0; r < MR; r++) {
                 int co = ci + r * ldc;
-                for (int j = 0; j < NR; j++) c[co + j] = accumulate ? c[co + j] + acc[r * NR + j] : acc[r * NR + j];
+                for (int j = 0; j < NR; j++) c[co + j] += acc[r * NR + j];
             }
         }
     }

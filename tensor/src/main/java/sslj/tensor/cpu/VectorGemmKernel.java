@@ -30,10 +30,17 @@ final class VectorGemmKernel implements GemmKernel {
     @Override public int nr() { return NR; }
 
     @Override
-    public void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean accumulate) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
-        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+    public void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc) {
+        // The 16 accumulators start from C's tile (the sum so far); they live in registers for the
+        // whole k loop and go back to C once at the end.
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, ci + 1 * ldc), c11 = FloatVector.fromArray(S, c, ci + 1 * ldc + L);
+        FloatVector c20 = FloatVector.fromArray(S, c, ci + 2 * ldc), c21 = FloatVector.fromArray(S, c, ci + 2 * ldc + L);
+        FloatVector c30 = FloatVector.fromArray(S, c, ci + 3 * ldc), c31 = FloatVector.fromArray(S, c, ci + 3 * ldc + L);
+        FloatVector c40 = FloatVector.fromArray(S, c, ci + 4 * ldc), c41 = FloatVector.fromArray(S, c, ci + 4 * ldc + L);
+        FloatVector c50 = FloatVector.fromArray(S, c, ci + 5 * ldc), c51 = FloatVector.fromArray(S, c, ci + 5 * ldc + L);
+        FloatVector c60 = FloatVector.fromArray(S, c, ci + 6 * ldc), c61 = FloatVector.fromArray(S, c, ci + 6 * ldc + L);
+        FloatVector c70 = FloatVector.fromArray(S, c, ci + 7 * ldc), c71 = FloatVector.fromArray(S, c, ci + 7 * ldc + L);
         for (int p = 0; p < kc; p++) {
             int ao = ai + p * MR, bo = bi + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
@@ -48,23 +55,13 @@ final class VectorGemmKernel implements GemmKernel {
             a = FloatVector.broadcast(S, ap[ao + 6]); c60 = a.fma(b0, c60); c61 = a.fma(b1, c61);
             a = FloatVector.broadcast(S, ap[ao + 7]); c70 = a.fma(b0, c70); c71 = a.fma(b1, c71);
         }
-        store(c, ci, c00, c01, accumulate);
-        store(c, ci + ldc, c10, c11, accumulate);
-        store(c, ci + 2 * ldc, c20, c21, accumulate);
-        store(c, ci + 3 * ldc, c30, c31, accumulate);
-        store(c, ci + 4 * ldc, c40, c41, accumulate);
-        store(c, ci + 5 * ldc, c50, c51, accumulate);
-        store(c, ci + 6 * ldc, c60, c61, accumulate);
-        store(c, ci + 7 * ldc, c70, c71, accumulate);
-    }
-
-    /** Writes (or adds) one row of the tile: two vectors at c[ci..ci+2L). */
-    private static void store(float[] c, int ci, FloatVector v0, FloatVector v1, boolean accumulate) {
-        if (accumulate) {
-            v0 = v0.add(FloatVector.fromArray(S, c, ci));
-            v1 = v1.add(FloatVector.fromArray(S, c, ci + L));
-        }
-        v0.intoArray(c, ci);
-        v1.intoArray(c, ci + L);
+        c00.intoArray(c, ci); c01.intoArray(c, ci + L);
+        c10.intoArray(c, ci + 1 * ldc); c11.intoArray(c, ci + 1 * ldc + L);
+        c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L);
+        c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L);
+        c40.intoArray(c, ci + 4 * ldc); c41.intoArray(c, ci + 4 * ldc + L);
+        c50.intoArray(c, ci + 5 * ldc); c51.intoArray(c, ci + 5 * ldc + L);
+        c60.intoArray(c, ci + 6 * ldc); c61.intoArray(c, ci + 6 * ldc + L);
+        c70.intoArray(c, ci + 7 * ldc); c71.intoArray(c, ci + 7 * ldc + L);
     }
 }
