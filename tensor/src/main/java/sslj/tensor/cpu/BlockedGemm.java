@@ -14,8 +14,8 @@ package sslj.tensor.cpu;
  * </pre>
  * Packing copies each operand, whatever its transpose, into the exact order the micro-kernel reads
  * (unit stride, no TLB misses), so transA/transB cost nothing beyond the copy. Panels are padded
- * with zeros up to whole MR/NR slivers; tiles on the M/N edges are computed into a scratch tile and
- * only their valid part is copied out. k is never padded, so a padded zero is only ever multiplied
+ * with zeros up to whole MR/NR slivers; tiles on the M/N edges are computed into a zeroed scratch
+ * tile and only their valid part is added into C. k is never padded, so a padded zero is only ever multiplied
  * into a C element that is thrown away: NaN and Inf in real entries propagate exactly.
  *
  * <p>Block sizes, for this machine (AMD EPYC, Zen 5: 48 KiB L1d and 1 MiB L2 per core, 32 MiB L3):

@@ -27,8 +27,9 @@ interface GemmKernel {
     }
 
     /**
-     * The scalar fallback: a 4×8 tile whose 32 sums live in locals-as-array; C2 keeps them in
-     * registers after unrolling the fixed-size loops. No jdk.incubator.vector class is touched.
+     * The scalar fallback: a 4×8 tile whose 32 sums live in a small local array (the same
+     * structure as the vector kernel, which C2 partly auto-vectorises). No jdk.incubator.vector
+     * class is touched.
      */
     final class Scalar implements GemmKernel {
         private static final int MR = 4, NR = 8;
