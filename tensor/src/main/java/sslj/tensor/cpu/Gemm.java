@@ -21,8 +21,11 @@ public final class Gemm {
     /** Below this many multiply-adds the direct loop wins (no packing, no threads). */
     static final long SMALL = 32 * 1024;
 
-    /** Below this many multiply-adds per thread, another thread costs more than it saves (~10 µs). */
-    static final long MIN_WORK_PER_THREAD = 256 * 1024;
+    /**
+     * Fewer multiply-adds than this per thread and another thread is not worth waking: handing a
+     * task to a parked pool thread costs ~10–20 µs, and 2M multiply-adds take ~20 µs at ~200 GFLOP/s.
+     */
+    static final long MIN_WORK_PER_THREAD = 2L << 20;
 
     /** The micro-kernel for this JVM; VectorGemmKernel is loaded only when the Vector API is present. */
     private static final GemmKernel KERNEL = GemmKernel.best();

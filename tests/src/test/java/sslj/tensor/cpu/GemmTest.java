@@ -44,10 +44,14 @@ class GemmTest {
         return out;
     }
 
-    /** m, n, k: awkward sizes, edge tiles on every side, and sizes crossing the KC / MC / NC blocks. */
+    /**
+     * m, n, k: awkward sizes, edge tiles on every side, sizes crossing the KC / MC / NC blocks, and
+     * two big enough for the entry to use two threads (when the pool has them): 200×70×600 split
+     * into row strips (m &gt; n), 70×300×200 into column strips.
+     */
     static final int[][] SIZES = {
         {1, 1, 1}, {7, 13, 5}, {33, 65, 17}, {127, 129, 131}, {1, 300, 70}, {300, 1, 70},
-        {64, 64, 64}, {200, 70, 600}, {9, 4100, 3}, {8, 32, 257},
+        {64, 64, 64}, {200, 70, 600}, {70, 300, 200}, {9, 4100, 3}, {8, 32, 257},
     };
 
     static Stream<Arguments> cases() {
