@@ -14,6 +14,12 @@ import jdk.incubator.vector.VectorSpecies;
  * are needed to keep both pipes busy: 16 gives slack. Loads per step: 2 vector + 8 scalar-broadcast
  * against 16 FMAs, well under the two-to-four loads a cycle the core can issue, so the kernel is
  * bound by FMA throughput, not by loads. (4×2L has only 8 chains and half the FMAs per B load.)
+ * Measured: ~190–200 GFLOP/s on one core for the whole GEMM, ~75 % of the FMA peak (bench/RESULTS.md).
+ *
+ * <p>Written out by hand, no helper methods, no branches: C2 inlines the Vector API only up to a
+ * node budget per compilation, and an earlier version with a store helper and an "accumulate or
+ * overwrite" flag ran out of it, left three calls un-inlined, boxed their vectors and ran at
+ * ~30 GFLOP/s. Keep this method as small as it is.
  *
  * <p>Loaded only when {@link CpuFeatures#VECTOR_API} is true (see {@link GemmKernel#best()}).
  */
