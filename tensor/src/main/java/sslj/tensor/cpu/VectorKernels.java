@@ -11,7 +11,30 @@ import sslj.tensor.UnaryOp;
 final class VectorKernels {
     private VectorKernels() { }
 
+    /** Runs shorter than this stay scalar: a vector loop only pays once it has a few iterations. */
+    private static final int VECTOR_MIN = 64;
+
+    /** Read once; when false, VectorElementwise (and with it jdk.incubator.vector) is never loaded. */
+    private static final boolean VECTOR = CpuFeatures.VECTOR_API;
+
     static void unary(UnaryOp op, float[] x, int xo, float[] y, int yo, int n, float c) {
+        int done = VECTOR && n >= VECTOR_MIN ? VectorElementwise.unary(op, x, xo, y, yo, n, c) : 0;
+        scalarUnary(op, x, xo + done, y, yo + done, n - done, c);
+    }
+
+    static void binary(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
+        int done = VECTOR && n >= VECTOR_MIN ? VectorElementwise.binary(op, a, ao, b, bo, y, yo, n) : 0;
+        scalarBinary(op, a, ao + done, b, bo + done, y, yo + done, n - done);
+    }
+
+    static void binaryScalarRight(BinaryOp op, float[] a, int ao, float b, float[] y, int yo, int n) {
+        int done = VECTOR && n >= VECTOR_MIN ? VectorElementwise.binaryScalarRight(op, a, ao, b, y, yo, n) : 0;
+        scalarBinaryScalarRight(op, a, ao + done, b, y, yo + done, n - done);
+    }
+
+    // The scalar loops: the reference, the tails of the vector loops, and the whole job without the module.
+
+    static void scalarUnary(UnaryOp op, float[] x, int xo, float[] y, int yo, int n, float c) {
         switch (op) {
             case IDENTITY: System.arraycopy(x, xo, y, yo, n); return;
             case NEG: for (int i = 0; i < n; i++) y[yo + i] = -x[xo + i]; return;
@@ -24,7 +47,7 @@ final class VectorKernels {
         }
     }
 
-    static void binary(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
+    static void scalarBinary(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
         switch (op) {
             case ADD: for (int i = 0; i < n; i++) y[yo + i] = a[ao + i] + b[bo + i]; return;
             case SUB: for (int i = 0; i < n; i++) y[yo + i] = a[ao + i] - b[bo + i]; return;
@@ -34,7 +57,7 @@ final class VectorKernels {
         }
     }
 
-    static void binaryScalarRight(BinaryOp op, float[] a, int ao, float b, float[] y, int yo, int n) {
+    static void scalarBinaryScalarRight(BinaryOp op, float[] a, int ao, float b, float[] y, int yo, int n) {
         switch (op) {
             case ADD: for (int i = 0; i < n; i++) y[yo + i] = a[ao + i] + b; return;
             case SUB: for (int i = 0; i < n; i++) y[yo + i] = a[ao + i] - b; return;
