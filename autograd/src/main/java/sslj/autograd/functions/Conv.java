@@ -29,6 +29,7 @@ public final class Conv {
     public static final class Conv2d extends Function {
         private final Window2d win;
         private Tensor x, w;
+        private boolean hasBias;
 
         public Conv2d(Window2d win) { this.win = win; }
 
@@ -36,6 +37,7 @@ public final class Conv {
             x = in[0];
             w = in[1];
             Tensor b = in.length > 2 ? in[2] : null;
+            hasBias = b != null;
             check(x, w, b);
             int n = x.size(0), o = w.size(0), oh = win.outH(x.size(2)), ow = win.outW(x.size(3));
             Tensor y = w.reshape(o, -1).matmul(columns(x));           // [O, K] · [N, K, L]: W is broadcast, not copied
@@ -54,6 +56,7 @@ public final class Conv {
             if (needsGrad(1)) {
                 dw = g3.matmul(columns(x).transpose(1, 2)).sum(0).reshape(w.shape());  // Σ_n [O, L] · [L, K]
             }
+            if (!hasBias) return new Tensor[] {dx, dw};
             if (needsGrad(2)) db = g.sum(0, 2, 3);
             return new Tensor[] {dx, dw, db};
         }
