@@ -68,6 +68,11 @@ class BatchNormTest {
                 Tensor.randn(gen, 2, 3, 3, 2), Tensor.randn(gen, 3), Tensor.randn(gen, 3));
     }
 
+    @Test void gradients1dSequence() {
+        GradCheck.check(v -> NnFunctional.batchNorm(v[0], v[1], v[2], null, null, true, 0.1f, 1e-5f),
+                Tensor.randn(gen, 3, 2, 4), Tensor.randn(gen, 2), Tensor.randn(gen, 2));
+    }
+
     @Test void gradientsEval() {
         Tensor mean = Tensor.randn(gen, 3), var = Tensor.uniform(gen, 0.5f, 2f, 3);
         GradCheck.check(v -> NnFunctional.batchNorm(v[0], v[1], v[2], mean, var, false, 0.1f, 1e-5f),
