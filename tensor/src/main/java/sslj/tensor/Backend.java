@@ -81,6 +81,19 @@ public interface Backend {
     /** Indices that sort {@code x} along {@code dim} (stable). */
     Tensor argsort(Tensor x, int dim, boolean descending);
 
+    /**
+     * im2col: x [N, C, H, W] → [N, C·kh·kw, OH·OW], column (oh, ow) holding the window at that output
+     * position, rows in (c, i, j) order; positions outside the image read {@code padValue} (0 for a
+     * convolution or average pool, −∞ for a max pool). The window's output size is at least 1.
+     */
+    Tensor unfold2d(Tensor x, Window2d window, float padValue);
+
+    /**
+     * col2im, the adjoint of {@link #unfold2d}: cols [N, C·kh·kw, OH·OW] → [N, C, h, w], each entry added
+     * onto the pixel it was read from (entries that read padding are dropped). The gradient of unfold.
+     */
+    Tensor fold2d(Tensor cols, Window2d window, int h, int w);
+
     /** Uniform [lo, hi) or normal(mean, std) numbers from {@code gen}, a new tensor of {@code shape}. */
     Tensor random(Generator gen, boolean normal, float a, float b, int[] shape);
 }

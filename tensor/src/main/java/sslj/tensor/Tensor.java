@@ -547,6 +547,41 @@ public final class Tensor {
         return backend().l2Normalize(this, Shape.dim("l2Normalize", dim, shape.length), eps);
     }
 
+    // ---------------------------------------------------------------- sliding windows (convolution, pooling)
+
+    /**
+     * im2col (PyTorch's F.unfold): this [N, C, H, W] → [N, C·kh·kw, OH·OW], column (oh, ow) holding the
+     * input window of output position (oh, ow), rows in (channel, kernel row, kernel column) order;
+     * pixels outside the image read {@code padValue}. A convolution is then weight [O, C·kh·kw] · cols.
+     */
+    public Tensor unfold2d(Window2d window, float padValue) {
+        if (shape.length != 4) throw new IllegalArgumentException("unfold2d: expects [N, C, H, W], got " + Shape.str(shape));
+        checkWindow("unfold2d", window, shape[2], shape[3]);
+        return backend().unfold2d(this, window, padValue);
+    }
+
+    /**
+     * col2im (PyTorch's F.fold), the adjoint of {@link #unfold2d}: this [N, C·kh·kw, OH·OW] → [N, C, h, w],
+     * summing each entry onto the pixel it came from; entries that came from padding are dropped.
+     */
+    public Tensor fold2d(Window2d window, int h, int w) {
+        if (shape.length != 3 || shape[1] % window.area() != 0) {
+            throw new IllegalArgumentException("fold2d: expects [N, C·" + window.kh() + "·" + window.kw() + ", L], got " + Shape.str(shape));
+        }
+        checkWindow("fold2d", window, h, w);
+        if (shape[2] != window.outH(h) * window.outW(w)) {
+            throw new IllegalArgumentException("fold2d: " + shape[2] + " columns, but a " + h + "x" + w + " image has "
+                    + window.outH(h) + "x" + window.outW(w) + " window positions (" + window + ")");
+        }
+        return backend().fold2d(this, window, h, w);
+    }
+
+    private static void checkWindow(String op, Window2d window, int h, int w) {
+        if (window.outH(h) < 1 || window.outW(w) < 1) {
+            throw new IllegalArgumentException(op + ": a " + h + "x" + w + " image is smaller than the window (" + window + ")");
+        }
+    }
+
     // ---------------------------------------------------------------- joining and splitting
 
     /** Joins tensors along {@code dim}; every other size must agree. */

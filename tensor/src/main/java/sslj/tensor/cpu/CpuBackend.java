@@ -9,6 +9,7 @@ import sslj.tensor.ReduceOp;
 import sslj.tensor.Storage;
 import sslj.tensor.Tensor;
 import sslj.tensor.UnaryOp;
+import sslj.tensor.Window2d;
 
 /**
  * The CPU backend: pure Java over float arrays, multithreaded on one shared pool, with Vector API inner
@@ -72,6 +73,10 @@ public final class CpuBackend implements Backend {
     @Override public Tensor[] topk(Tensor x, int k, int dim, boolean largest) { return CpuIndexing.topk(x, k, dim, largest); }
 
     @Override public Tensor argsort(Tensor x, int dim, boolean descending) { return CpuIndexing.argsort(x, dim, descending); }
+
+    @Override public Tensor unfold2d(Tensor x, Window2d window, float padValue) { return CpuWindow.unfold(x, window, padValue); }
+
+    @Override public Tensor fold2d(Tensor cols, Window2d window, int h, int w) { return CpuWindow.fold(cols, window, h, w); }
 
     @Override public Tensor random(Generator gen, boolean normal, float a, float b, int[] shape) {
         return CpuRandom.random(device, gen, normal, a, b, shape);

@@ -1,0 +1,90 @@
+package sslj.tensor.cpu;
+
+import java.util.Arrays;
+import sslj.tensor.Tensor;
+import sslj.tensor.Window2d;
+
+/**
+ * im2col and col2im (PyTorch's unfold and fold) on the CPU: the data movement that turns a convolution
+ * into one GEMM (Chellapilla et al. 2006, "High performance convolutional neural networks for document
+ * processing"), and a pooling layer into a reduction over a dimension.
+ *
+ * <p>Layout. For input x [N, C, H, W] and a window of area kh·kw with L = OH·OW positions,
+ * cols [N, C·kh·kw, L] holds cols[n][(c·kh + i)·kw + j][oh·OW + ow] = x[n][c][oh·sh − ph + i·dh][ow·sw − pw + j·dw],
+ * or the pad value where that lies outside the image. Row order (c, i, j) matches a conv weight
+ * [O, C, kh, kw] viewed as [O, C·kh·kw], so the convolution is weight · cols.
+ *
+ * <p>Both directions are parallel over (n, c) planes: each plane owns its rows of cols and its plane of
+ * the folded image, so col2im's additions never race and the result does not depend on the thread count.
+ */
+final class CpuWindow {
+    private CpuWindow() { }
+
+    /** im2col: [N, C, H, W] → [N, C·kh·kw, OH·OW]. */
+    static Tensor unfold(Tensor x, Window2d w, float padValue) {
+        Tensor xc = x.contiguous();
+        int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
+        int oh = w.outH(h), ow = w.outW(wd), l = oh * ow, rows = w.area();
+        Tensor out = CpuBackend.empty(x.device(), n, c * rows, l);
+        float[] src = Strided.data(xc), dst = Strided.data(out);
+        int base = xc.offset();
+        CpuParallel.forRange(n * c, 1, (lo, hi) -> {
+            for (int plane = lo; plane < hi; plane++) {
+                int in0 = base + plane * h * wd;          // plane (n, c) of the input
+                int out0 = plane * rows * l;              // its kh·kw rows of cols
+                for (int i = 0; i < w.kh(); i++) {
+                    for (int j = 0; j < w.kw(); j++) {
+                        int row = out0 + (i * w.kw() + j) * l;
+                        for (int y = 0; y < oh; y++) {
+                            int iy = y * w.strideH() - w.padH() + i * w.dilH();
+                            int o = row + y * ow;
+                            if (iy < 0 || iy >= h) {      // the whole output row reads padding
+                                Arrays.fill(dst, o, o + ow, padValue);
+                                continue;
+                            }
+                            int srcRow = in0 + iy * wd;
+                            int x0 = j * w.dilW() - w.padW();
+                            for (int xo = 0; xo < ow; xo++) {
+                                int ix = xo * w.strideW() + x0;
+                                dst[o + xo] = ix >= 0 && ix < wd ? src[srcRow + ix] : padValue;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** col2im, the adjoint of unfold: sums every column entry back onto the pixel it was read from. */
+    static Tensor fold(Tensor cols, Window2d w, int h, int wd) {
+        Tensor cc = cols.contiguous();
+        int n = cols.size(0), rows = w.area(), c = cols.size(1) / rows;
+        int oh = w.outH(h), ow = w.outW(wd), l = oh * ow;
+        Tensor out = CpuBackend.empty(cols.device(), n, c, h, wd);
+        float[] src = Strided.data(cc), dst = Strided.data(out);
+        int base = cc.offset();
+        CpuParallel.forRange(n * c, 1, (lo, hi) -> {
+            for (int plane = lo; plane < hi; plane++) {
+                int out0 = plane * h * wd;
+                int in0 = base + plane * rows * l;
+                for (int i = 0; i < w.kh(); i++) {
+                    for (int j = 0; j < w.kw(); j++) {
+                        int row = in0 + (i * w.kw() + j) * l;
+                        for (int y = 0; y < oh; y++) {
+                            int iy = y * w.strideH() - w.padH() + i * w.dilH();
+                            if (iy < 0 || iy >= h) continue;   // padding: nothing to give back
+                            int dstRow = out0 + iy * wd, o = row + y * ow;
+                            int x0 = j * w.dilW() - w.padW();
+                            for (int xo = 0; xo < ow; xo++) {
+                                int ix = xo * w.strideW() + x0;
+                                if (ix >= 0 && ix < wd) dst[dstRow + ix] += src[o + xo];
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        return out;
+    }
+}
