@@ -27,9 +27,10 @@ import sslj.kernels.runtime.GpuEvent;
  *
  * <p>Each call enqueues {@link #REPS} GEMMs between two GPU events and waits for the second, so
  * the GPU time is measured by the device itself ({@code cuEventElapsedTime}), not by the host clock.
- * Results: {@code gpuGflops} = 2n³·REPS / (event time), the number to report (JMH shows it as an
- * EVENTS counter: the value of the iteration, not a rate); {@code gflop} = the same work as a
- * wall-clock rate (GFLOP/s including launch overhead and the host wait).
+ * Results: the counter {@code gflop} is the work as a wall-clock rate (GFLOP/s, including launch
+ * overhead and the host wait); the GFLOP/s by GPU events, the number to report, is printed at the
+ * end of each iteration and of the trial ("GPU events: ... GFLOP/s"). (A JMH EVENTS counter cannot
+ * carry a ratio: JMH sums such counters over the iterations.)
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -50,18 +51,10 @@ public class GpuGemmBench {
     private GemmKernels gemm;
     private DevicePtr a, b, c;
     private GemmKernels.Variant kind;
+    /** Work and GPU-event time of the current iteration and of the whole trial. */
+    private double iterFlop, iterSeconds, trialFlop, trialSeconds;
 
-    /** GFLOP/s by GPU events (EVENTS: reported as is) and GFLOP done (OPERATIONS: a wall-clock rate). */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class GpuRate {
-        public double gpuGflops;
-        double flop, seconds;
-
-        @Setup(Level.Iteration)
-        public void reset() { gpuGflops = 0; flop = 0; seconds = 0; }
-    }
-
+    /** GFLOP done, reported by JMH as a wall-clock rate: GFLOP/s. */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.OPERATIONS)
     public static class Work {
@@ -91,8 +84,20 @@ public class GpuGemmBench {
         gpu.synchronize();
     }
 
+    @TearDown(Level.Iteration)
+    public void reportIteration() {
+        if (iterSeconds > 0) System.out.printf("GPU events: %.0f GFLOP/s%n", iterFlop / iterSeconds / 1e9);
+        trialFlop += iterFlop;
+        trialSeconds += iterSeconds;
+        iterFlop = 0;
+        iterSeconds = 0;
+    }
+
     @TearDown
     public void tearDown() {
+        if (trialSeconds > 0) {
+            System.out.printf("GpuGemmBench n=%d %s: GPU events: %.0f GFLOP/s (warm-up included)%n", n, variant, trialFlop / trialSeconds / 1e9);
+        }
         if (gpu == null) return;
         gpu.free(a);
         gpu.free(b);
@@ -101,7 +106,7 @@ public class GpuGemmBench {
     }
 
     @Benchmark
-    public void sgemm(GpuRate rate, Work work) {
+    public void sgemm(Work work) {
         try (GpuEvent start = gpu.recordEvent()) {
             for (int r = 0; r < REPS; r++) {
                 gemm.sgemm(kind, 1, n, n, n, Operand.of(a, n), Operand.of(b, n), c, n, 0);
@@ -109,9 +114,8 @@ public class GpuGemmBench {
             try (GpuEvent end = gpu.recordEvent()) {
                 double seconds = gpu.elapsedMillis(start, end) / 1e3;
                 double flop = 2.0 * n * n * n * REPS;
-                rate.flop += flop;
-                rate.seconds += seconds;
-                rate.gpuGflops = rate.flop / rate.seconds / 1e9;
+                iterFlop += flop;
+                iterSeconds += seconds;
                 work.gflop += flop / 1e9;
             }
         }
