@@ -164,6 +164,16 @@ public final class Tensor {
         return new Tensor(storage, new int[0], new int[0], off);
     }
 
+    /**
+     * Gives this tensor's device memory back now (every view of its storage dies with it); a no-op on
+     * the CPU. For unscoped tensors (parameters, optimiser state); temporaries belong to a
+     * {@link TensorScope}. Returns nothing: the tensor must not be used afterwards.
+     */
+    public void release() { storage.release(); }
+
+    /** Whether this tensor's storage was released (always false on the CPU). */
+    public boolean isReleased() { return storage.isReleased(); }
+
     /** A copy on {@code device} (this tensor itself when it is already there). */
     public Tensor to(Device device) {
         if (device.equals(device())) return this;

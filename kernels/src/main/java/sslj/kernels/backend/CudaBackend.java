@@ -1,0 +1,315 @@
+package sslj.kernels.backend;
+
+import java.util.List;
+import sslj.kernels.runtime.CachingAllocator;
+import sslj.kernels.runtime.DevicePtr;
+import sslj.kernels.runtime.GpuRuntime;
+import sslj.tensor.Backend;
+import sslj.tensor.BinaryOp;
+import sslj.tensor.Device;
+import sslj.tensor.Generator;
+import sslj.tensor.ReduceOp;
+import sslj.tensor.Shape;
+import sslj.tensor.Storage;
+import sslj.tensor.Tensor;
+import sslj.tensor.TensorScope;
+import sslj.tensor.UnaryOp;
+
+/**
+ * The CUDA backend: tensors in device memory, every op a PTX kernel launched through a
+ * {@link GpuRuntime} — the real GPU ({@code JCudaRuntime}, device "cuda") or the PTX emulator (device
+ * "cuda-emu", the same kernels interpreted on the CPU). This class routes; the kernels and their
+ * launchers live by family: {@link ElementwiseKernels} (elementwise.ptx), {@link ReduceKernels}
+ * (reduce.ptx), {@link RandomKernels} (random.ptx). Ops without a kernel yet go through
+ * {@link HostFallback} (a labelled host round trip).
+ *
+ * <p>Memory. One {@link CachingAllocator} per device. Every storage this backend makes for a caller
+ * (results, uploads, {@link #allocate}) is registered in the current {@link TensorScope} and released
+ * when it closes; temporaries of an op (a contiguous copy before a reduction) are released by the op
+ * itself before it returns. Reusing a freed block at once is safe: one stream orders every launch.
+ *
+ * <p>Asynchrony: launches are enqueued on the runtime's stream; the host waits only in
+ * {@link #download} (item(), toFloatArray()) and in the host fallbacks.
+ */
+public final class CudaBackend implements Backend {
+    private final Device device;
+    private final GpuContext ctx;
+    private final ElementwiseKernels elementwise;
+    private final ReduceKernels reduce;
+    private final RandomKernels random;
+    private final HostFallback host;
+    private volatile boolean poisonResults;
+
+    /** A backend for {@code device} computing on {@code runtime}, which it owns from now on. */
+    public CudaBackend(Device device, GpuRuntime runtime) {
+        this.device = device;
+        this.ctx = new GpuContext(runtime);
+        this.elementwise = new ElementwiseKernels(ctx);
+        this.reduce = new ReduceKernels(ctx);
+        this.random = new RandomKernels(ctx);
+        this.host = new HostFallback(this);
+    }
+
+    @Override public Device device() { return device; }
+
+    /** The runtime the kernels run on (for benchmarks and tests). */
+    public GpuRuntime runtime() { return ctx.runtime; }
+
+    /** Bytes in use, peak, cached, device mallocs: the per-step memory report. */
+    public CachingAllocator.Stats memoryStats() { return ctx.allocator.stats(); }
+
+    /** Gives cached (free) device blocks back to the driver. */
+    public void emptyCache() { ctx.allocator.emptyCache(); }
+
+    /** Waits for every enqueued kernel (for timing; reads wait on their own). */
+    public void synchronize() { ctx.runtime.synchronize(); }
+
+    /**
+     * For tests: when on, every new result buffer is filled with NaN before its kernel runs, so an
+     * element the kernel forgets to write shows up as NaN instead of a stale value.
+     */
+    public void setPoisonResults(boolean on) { this.poisonResults = on; }
+
+    // ---------------------------------------------------------------- storage
+
+    @Override
+    public Storage allocate(long length) {
+        CudaStorage s = TensorScope.register(new CudaStorage(device, ctx.allocator, length));
+        if (length > 0) ctx.runtime.memset32(s.ptr(), 0, length);
+        return s;
+    }
+
+    @Override
+    public Storage upload(float[] data) {
+        CudaStorage s = TensorScope.register(new CudaStorage(device, ctx.allocator, data.length));
+        if (data.length > 0) ctx.runtime.copyToDevice(s.ptr(), data, 0, data.length);
+        return s;
+    }
+
+    /** An upload that no scope owns: the caller releases it. */
+    Tensor uploadTemp(float[] data, int[] shape) {
+        CudaStorage s = new CudaStorage(device, ctx.allocator, data.length);
+        if (data.length > 0) ctx.runtime.copyToDevice(s.ptr(), data, 0, data.length);
+        return new Tensor(s, shape);
+    }
+
+    @Override
+    public float[] download(Tensor t) {
+        int n = t.numel();
+        float[] out = new float[n];
+        if (n == 0) return out;
+        Tensor c = contiguousTemp(t);
+        try {
+            ctx.runtime.copyToHost(out, 0, storage(c).ptr(c.offset()), n);
+        } finally {
+            if (c != t) c.release();
+        }
+        return out;
+    }
+
+    /** A new contiguous result registered in the current scope (NaN-filled when poisoning). */
+    private Tensor result(int... shape) {
+        long n = Shape.numel(shape);
+        CudaStorage s = TensorScope.register(new CudaStorage(device, ctx.allocator, n));
+        if (poisonResults && n > 0) ctx.runtime.memset32(s.ptr(), Float.floatToRawIntBits(Float.NaN), n);
+        return new Tensor(s, shape);
+    }
+
+    /** A contiguous scratch tensor that no scope owns: the op that makes it releases it. */
+    private Tensor temp(int... shape) {
+        return new Tensor(new CudaStorage(device, ctx.allocator, Shape.numel(shape)), shape);
+    }
+
+    /** t itself when contiguous, else a scratch contiguous copy (release it when t != result). */
+    private Tensor contiguousTemp(Tensor t) {
+        if (t.isContiguous()) return t;
+        Tensor c = temp(t.shape());
+        elementwise.unary(UnaryOp.IDENTITY, 0f, view(c), view(t), t.shape());
+        return c;
+    }
+
+    private CudaStorage storage(Tensor t) {
+        if (t.storage() instanceof CudaStorage s && t.device().equals(device)) return s;
+        throw new IllegalArgumentException("tensor on " + t.device() + " given to the backend of " + device
+                + "; move it with .to(device) first");
+    }
+
+    private ElementwiseKernels.View view(Tensor t) {
+        return new ElementwiseKernels.View(storage(t), t.offset(), t.strides());
+    }
+
+    private DevicePtr ptr(Tensor t) {
+        return storage(t).ptr(t.offset());
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    @Override
+    public Tensor unary(UnaryOp op, Tensor x, float c) {
+        Tensor out = result(x.shape());
+        if (out.numel() == 0) return out;
+        if (op == UnaryOp.FILL) {
+            ctx.runtime.memset32(ptr(out), Float.floatToRawIntBits(c), out.numel());
+        } else {
+            elementwise.unary(op, c, view(out), view(x), x.shape());
+        }
+        return out;
+    }
+
+    @Override
+    public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        Tensor out = result(a.shape());
+        if (out.numel() > 0) elementwise.binary(op, view(out), view(a), view(b), a.shape());
+        return out;
+    }
+
+    @Override
+    public Tensor where(Tensor cond, Tensor a, Tensor b) {
+        Tensor out = result(a.shape());
+        if (out.numel() > 0) elementwise.where(view(out), view(cond), view(a), view(b), a.shape());
+        return out;
+    }
+
+    /** dst ← src through dst's view; a source sharing dst's storage is copied out first, so overlaps are safe. */
+    @Override
+    public void copyInto(Tensor dst, Tensor src) {
+        if (dst.numel() == 0) return;
+        Tensor from = src.storage() == dst.storage() ? temp(src.shape()) : src;
+        try {
+            if (from != src) elementwise.unary(UnaryOp.IDENTITY, 0f, view(from), view(src), src.shape());
+            elementwise.unary(UnaryOp.IDENTITY, 0f, view(dst), view(from), dst.shape());
+        } finally {
+            if (from != src) from.release();
+        }
+    }
+
+    @Override
+    public Tensor concat(List<Tensor> xs, int dim) {
+        int[] shape = xs.get(0).shape();
+        int total = 0;
+        for (Tensor x : xs) total += x.size(dim);
+        shape[dim] = total;
+        Tensor out = result(shape);
+        int at = 0;
+        for (Tensor x : xs) {
+            int len = x.size(dim);
+            if (len > 0) copyInto(out.narrow(dim, at, len), x);
+            at += len;
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- reductions and row ops
+
+    @Override
+    public Tensor reduce(ReduceOp op, Tensor x, int[] dims, boolean keepdim) {
+        int[] shape = x.shape();
+        boolean[] reduced = new boolean[shape.length];
+        for (int d : dims) reduced[d] = true;
+        int[] kept = new int[shape.length - dims.length], keptDims = new int[shape.length];
+        int[] outShape = keepdim ? shape.clone() : kept;
+        int k = 0, len = 1;
+        for (int d = 0; d < shape.length; d++) {
+            if (reduced[d]) {
+                len *= shape[d];
+                if (keepdim) outShape[d] = 1;
+            } else {
+                keptDims[k] = d;
+                kept[k++] = shape[d];
+            }
+        }
+        Tensor out = result(outShape);
+        int rows = out.numel();
+        if (rows == 0) return out;
+        boolean consecutive = dims[dims.length - 1] - dims[0] == dims.length - 1;
+        if (x.isContiguous() && consecutive) {
+            // [outer, len, inner] in place: the reduced dims are one block of x's memory
+            int outer = 1, inner = 1;
+            for (int d = 0; d < dims[0]; d++) outer *= shape[d];
+            for (int d = dims[dims.length - 1] + 1; d < shape.length; d++) inner *= shape[d];
+            reduce.reduce(op, ptr(out), ptr(x), outer, len, inner);
+            return out;
+        }
+        // otherwise copy x with the reduced dims innermost: [rows, len]
+        int[] order = new int[shape.length];
+        System.arraycopy(keptDims, 0, order, 0, k);
+        System.arraycopy(dims, 0, order, k, dims.length);
+        Tensor moved = x.permute(order);
+        Tensor tmp = temp(moved.shape());
+        try {
+            elementwise.unary(UnaryOp.IDENTITY, 0f, view(tmp), view(moved), moved.shape());
+            reduce.reduce(op, ptr(out), ptr(tmp), rows, len, 1);
+        } finally {
+            tmp.release();
+        }
+        return out;
+    }
+
+    @Override
+    public Tensor argmax(Tensor x, int dim, boolean keepdim) {
+        int[] outShape = x.shape();
+        outShape[dim] = 1;
+        Tensor out = result(outShape);
+        alongDim(x, dim, (src, outer, len, inner) -> reduce.argmax(ptr(out), src, outer, len, inner));
+        return keepdim ? out : out.squeeze(dim);
+    }
+
+    @Override
+    public Tensor softmax(Tensor x, int dim, boolean log) {
+        Tensor out = result(x.shape());
+        alongDim(x, dim, (src, outer, len, inner) -> reduce.softmax(ptr(out), src, outer, len, inner, log));
+        return out;
+    }
+
+    @Override
+    public Tensor l2Normalize(Tensor x, int dim, float eps) {
+        Tensor out = result(x.shape());
+        alongDim(x, dim, (src, outer, len, inner) -> reduce.l2Normalize(ptr(out), src, outer, len, inner, eps));
+        return out;
+    }
+
+    private interface RowOp { void run(DevicePtr src, int outer, int len, int inner); }
+
+    /** Runs a row kernel over x as [outer, shape[dim], inner], copying x to contiguous first if needed. */
+    private void alongDim(Tensor x, int dim, RowOp op) {
+        if (x.numel() == 0) return;
+        int[] shape = x.shape();
+        int outer = 1, inner = 1;
+        for (int d = 0; d < dim; d++) outer *= shape[d];
+        for (int d = dim + 1; d < shape.length; d++) inner *= shape[d];
+        Tensor c = contiguousTemp(x);
+        try {
+            op.run(ptr(c), outer, shape[dim], inner);
+        } finally {
+            if (c != x) c.release();
+        }
+    }
+
+    // ---------------------------------------------------------------- random
+
+    @Override
+    public Tensor random(Generator gen, boolean normal, float a, float b, int[] shape) {
+        Tensor out = result(shape);
+        random.fill(ptr(out), out.numel(), gen, normal, a, b);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- NOT ON THE GPU YET (host round trips)
+
+    @Override public Tensor matmul(Tensor a, Tensor b) { return host.matmul(a, b); }
+
+    @Override public Tensor indexSelect(Tensor x, int dim, Tensor index) { return host.indexSelect(x, dim, index); }
+
+    @Override public Tensor gather(Tensor x, int dim, Tensor index) { return host.gather(x, dim, index); }
+
+    @Override public Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) { return host.scatterAdd(x, dim, index, src); }
+
+    @Override public void indexPutInto(Tensor dst, Tensor index, Tensor values) { host.indexPutInto(dst, index, values); }
+
+    @Override public Tensor[] topk(Tensor x, int k, int dim, boolean largest) { return host.topk(x, k, dim, largest); }
+
+    @Override public Tensor argsort(Tensor x, int dim, boolean descending) { return host.argsort(x, dim, descending); }
+
+    @Override
+    public String toString() { return "CudaBackend[" + device + " on " + ctx.runtime.name() + "]"; }
+}

@@ -1,0 +1,69 @@
+package sslj.kernels.backend;
+
+import java.util.ArrayList;
+import java.util.List;
+import sslj.tensor.Device;
+import sslj.tensor.Tensor;
+
+/**
+ * NOT ON THE GPU YET: the ops of the CUDA backend that still run as a host round trip — download the
+ * operands, compute with the CPU backend, upload the result. Correct (the CPU backend is the
+ * reference) but slow and synchronous; each one is to be replaced by a PTX kernel (matmul by the PTX
+ * SGEMM, the index ops by the indexing kernels). Listed in docs/ARCHITECTURE.md.
+ */
+final class HostFallback {
+    private final CudaBackend gpu;
+
+    HostFallback(CudaBackend gpu) {
+        this.gpu = gpu;
+    }
+
+    /** A CPU copy of a device tensor (same shape, contiguous). */
+    Tensor toHost(Tensor t) {
+        return Tensor.of(gpu.download(t), t.shape());
+    }
+
+    /** A device copy of a CPU result, registered in the current scope like any result. */
+    Tensor toDevice(Tensor t) {
+        return new Tensor(gpu.upload(t.toFloatArray()), t.shape());
+    }
+
+    Tensor matmul(Tensor a, Tensor b) {
+        return toDevice(Device.CPU.backend().matmul(toHost(a), toHost(b)));
+    }
+
+    Tensor indexSelect(Tensor x, int dim, Tensor index) {
+        return toDevice(Device.CPU.backend().indexSelect(toHost(x), dim, toHost(index)));
+    }
+
+    Tensor gather(Tensor x, int dim, Tensor index) {
+        return toDevice(Device.CPU.backend().gather(toHost(x), dim, toHost(index)));
+    }
+
+    Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) {
+        return toDevice(Device.CPU.backend().scatterAdd(toHost(x), dim, toHost(index), toHost(src)));
+    }
+
+    /** Writes the rows on the host, then copies the whole view back (on the device) into dst. */
+    void indexPutInto(Tensor dst, Tensor index, Tensor values) {
+        Tensor host = toHost(dst);
+        Device.CPU.backend().indexPutInto(host, toHost(index), toHost(values));
+        Tensor back = gpu.uploadTemp(host.toFloatArray(), host.shape());
+        try {
+            gpu.copyInto(dst, back);
+        } finally {
+            back.release();
+        }
+    }
+
+    Tensor[] topk(Tensor x, int k, int dim, boolean largest) {
+        Tensor[] r = Device.CPU.backend().topk(toHost(x), k, dim, largest);
+        List<Tensor> out = new ArrayList<>();
+        for (Tensor t : r) out.add(toDevice(t));
+        return out.toArray(new Tensor[0]);
+    }
+
+    Tensor argsort(Tensor x, int dim, boolean descending) {
+        return toDevice(Device.CPU.backend().argsort(toHost(x), dim, descending));
+    }
+}
