@@ -1,6 +1,9 @@
 package sslj.kernels.backend;
 
 import java.util.List;
+import sslj.kernels.ops.GemmKernels;
+import sslj.kernels.ops.Im2colKernels;
+import sslj.kernels.ops.IndexKernels;
 import sslj.kernels.runtime.CachingAllocator;
 import sslj.kernels.runtime.DevicePtr;
 import sslj.kernels.runtime.GpuRuntime;
@@ -14,14 +17,16 @@ import sslj.tensor.Storage;
 import sslj.tensor.Tensor;
 import sslj.tensor.TensorScope;
 import sslj.tensor.UnaryOp;
+import sslj.tensor.Window2d;
 
 /**
  * The CUDA backend: tensors in device memory, every op a PTX kernel launched through a
  * {@link GpuRuntime} — the real GPU ({@code JCudaRuntime}, device "cuda") or the PTX emulator (device
  * "cuda-emu", the same kernels interpreted on the CPU). This class routes; the kernels and their
  * launchers live by family: {@link ElementwiseKernels} (elementwise.ptx), {@link ReduceKernels}
- * (reduce.ptx), {@link RandomKernels} (random.ptx). Ops without a kernel yet go through
- * {@link HostFallback} (a labelled host round trip).
+ * (reduce.ptx), {@link RandomKernels} (random.ptx), and from {@code sslj.kernels.ops}: GemmKernels
+ * (gemm.ptx), Im2colKernels (im2col.ptx) and, through {@link CudaIndexOps}, IndexKernels (indexing.ptx).
+ * The few cases without a kernel yet go through {@link HostFallback} (a labelled host round trip).
  *
  * <p>Memory. One {@link CachingAllocator} per device. Every storage this backend makes for a caller
  * (results, uploads, {@link #allocate}) is registered in the current {@link TensorScope} and released
@@ -38,6 +43,9 @@ public final class CudaBackend implements Backend {
     private final ReduceKernels reduce;
     private final RandomKernels random;
     private final HostFallback host;
+    private final GemmKernels gemm;
+    private final Im2colKernels im2col;
+    private final CudaIndexOps indexOps;
     private volatile boolean poisonResults;
 
     /** A backend for {@code device} computing on {@code runtime}, which it owns from now on. */
@@ -48,6 +56,9 @@ public final class CudaBackend implements Backend {
         this.reduce = new ReduceKernels(ctx);
         this.random = new RandomKernels(ctx);
         this.host = new HostFallback(this);
+        this.gemm = new GemmKernels(runtime);
+        this.im2col = new Im2colKernels(runtime);
+        this.indexOps = new CudaIndexOps(this, new IndexKernels(runtime), host);
     }
 
     @Override public Device device() { return device; }
@@ -108,7 +119,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** A new contiguous result registered in the current scope (NaN-filled when poisoning). */
-    private Tensor result(int... shape) {
+    Tensor result(int... shape) {
         long n = Shape.numel(shape);
         CudaStorage s = TensorScope.register(new CudaStorage(device, ctx.allocator, n));
         if (poisonResults && n > 0) ctx.runtime.memset32(s.ptr(), Float.floatToRawIntBits(Float.NaN), n);
@@ -116,19 +127,19 @@ public final class CudaBackend implements Backend {
     }
 
     /** A contiguous scratch tensor that no scope owns: the op that makes it releases it. */
-    private Tensor temp(int... shape) {
+    Tensor temp(int... shape) {
         return new Tensor(new CudaStorage(device, ctx.allocator, Shape.numel(shape)), shape);
     }
 
     /** t itself when contiguous, else a scratch contiguous copy (release it when t != result). */
-    private Tensor contiguousTemp(Tensor t) {
+    Tensor contiguousTemp(Tensor t) {
         if (t.isContiguous()) return t;
         Tensor c = temp(t.shape());
         elementwise.unary(UnaryOp.IDENTITY, 0f, view(c), view(t), t.shape());
         return c;
     }
 
-    private CudaStorage storage(Tensor t) {
+    CudaStorage storage(Tensor t) {
         if (t.storage() instanceof CudaStorage s && t.device().equals(device)) return s;
         throw new IllegalArgumentException("tensor on " + t.device() + " given to the backend of " + device
                 + "; move it with .to(device) first");
@@ -138,7 +149,7 @@ public final class CudaBackend implements Backend {
         return new ElementwiseKernels.View(storage(t), t.offset(), t.strides());
     }
 
-    private DevicePtr ptr(Tensor t) {
+    DevicePtr ptr(Tensor t) {
         return storage(t).ptr(t.offset());
     }
 
@@ -294,21 +305,87 @@ public final class CudaBackend implements Backend {
         return out;
     }
 
-    // ---------------------------------------------------------------- NOT ON THE GPU YET (host round trips)
+    // ---------------------------------------------------------------- matrix products and windows
 
-    @Override public Tensor matmul(Tensor a, Tensor b) { return host.matmul(a, b); }
+    /**
+     * [B, M, K] · [B, K, N] on the PTX SGEMM (gemm.ptx). Each operand is passed as it lies in memory:
+     * row-major as is, column-major (a transposed view) with the transpose flag, a broadcast batch with
+     * batch stride 0; anything else is copied to contiguous first (as the CPU backend does).
+     */
+    @Override
+    public Tensor matmul(Tensor a, Tensor b) {
+        int batch = a.size(0), m = a.size(1), k = a.size(2), n = b.size(2);
+        Tensor out = result(batch, m, n);
+        if (out.numel() == 0) return out;
+        Tensor ac = gemmReady(a), bc = gemmReady(b);
+        try {
+            gemm.sgemm(batch, m, n, k, operand(ac), operand(bc), ptr(out), Math.max(n, 1), (long) m * n);
+        } finally {
+            if (ac != a) ac.release();
+            if (bc != b) bc.release();
+        }
+        return out;
+    }
 
-    @Override public Tensor indexSelect(Tensor x, int dim, Tensor index) { return host.indexSelect(x, dim, index); }
+    /** The operand itself when its matrix dims are row- or column-major, else a contiguous scratch copy. */
+    private Tensor gemmReady(Tensor t) {
+        int[] s = t.strides(), shape = t.shape();
+        boolean rowMajor = (s[2] == 1 || shape[2] == 1) && (shape[1] == 1 || s[1] >= shape[2]);
+        boolean colMajor = (s[1] == 1 || shape[1] == 1) && (shape[2] == 1 || s[2] >= shape[1]);
+        return rowMajor || colMajor ? t : contiguousTemp(t);
+    }
 
-    @Override public Tensor gather(Tensor x, int dim, Tensor index) { return host.gather(x, dim, index); }
+    private GemmKernels.Operand operand(Tensor t) {
+        int[] s = t.strides(), shape = t.shape();
+        boolean rowMajor = (s[2] == 1 || shape[2] == 1) && (shape[1] == 1 || s[1] >= shape[2]);
+        if (rowMajor) return new GemmKernels.Operand(ptr(t), shape[1] == 1 ? Math.max(shape[2], 1) : s[1], s[0], false);
+        return new GemmKernels.Operand(ptr(t), shape[2] == 1 ? Math.max(shape[1], 1) : s[2], s[0], true);
+    }
 
-    @Override public Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) { return host.scatterAdd(x, dim, index, src); }
+    /** im2col on im2col.ptx; a pad value other than 0 (max pooling with padding) still goes through the host. */
+    @Override
+    public Tensor unfold2d(Tensor x, Window2d window, float padValue) {
+        if (padValue != 0f) return host.unfold2d(x, window, padValue);
+        int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        Tensor out = result(n, c * window.area(), window.outH(h) * window.outW(w));
+        if (out.numel() == 0) return out;
+        Tensor xc = contiguousTemp(x);
+        try {
+            im2col.im2col(ptr(xc), ptr(out), n, c, h, w, window);
+        } finally {
+            if (xc != x) xc.release();
+        }
+        return out;
+    }
 
-    @Override public void indexPutInto(Tensor dst, Tensor index, Tensor values) { host.indexPutInto(dst, index, values); }
+    /** col2im on im2col.ptx: each pixel sums the columns that read it (no atomics: one thread per pixel). */
+    @Override
+    public Tensor fold2d(Tensor cols, Window2d window, int h, int w) {
+        int n = cols.size(0), c = cols.size(1) / window.area();
+        Tensor out = result(n, c, h, w);
+        if (out.numel() == 0) return out;
+        Tensor cc = contiguousTemp(cols);
+        try {
+            im2col.col2im(ptr(cc), ptr(out), n, c, h, w, window);
+        } finally {
+            if (cc != cols) cc.release();
+        }
+        return out;
+    }
 
-    @Override public Tensor[] topk(Tensor x, int k, int dim, boolean largest) { return host.topk(x, k, dim, largest); }
+    // ---------------------------------------------------------------- index ops and sorting (CudaIndexOps)
 
-    @Override public Tensor argsort(Tensor x, int dim, boolean descending) { return host.argsort(x, dim, descending); }
+    @Override public Tensor indexSelect(Tensor x, int dim, Tensor index) { return indexOps.indexSelect(x, dim, index); }
+
+    @Override public Tensor gather(Tensor x, int dim, Tensor index) { return indexOps.gather(x, dim, index); }
+
+    @Override public Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) { return indexOps.scatterAdd(x, dim, index, src); }
+
+    @Override public void indexPutInto(Tensor dst, Tensor index, Tensor values) { indexOps.indexPutInto(dst, index, values); }
+
+    @Override public Tensor[] topk(Tensor x, int k, int dim, boolean largest) { return indexOps.sort(x, k, dim, largest, true); }
+
+    @Override public Tensor argsort(Tensor x, int dim, boolean descending) { return indexOps.sort(x, x.size(dim), dim, descending, false)[1]; }
 
     @Override
     public String toString() { return "CudaBackend[" + device + " on " + ctx.runtime.name() + "]"; }

@@ -6,10 +6,11 @@ import sslj.tensor.Device;
 import sslj.tensor.Tensor;
 
 /**
- * NOT ON THE GPU YET: the ops of the CUDA backend that still run as a host round trip — download the
+ * NOT ON THE GPU YET: the cases of the CUDA backend that still run as a host round trip — download the
  * operands, compute with the CPU backend, upload the result. Correct (the CPU backend is the
- * reference) but slow and synchronous; each one is to be replaced by a PTX kernel (matmul by the PTX
- * SGEMM, the index ops by the indexing kernels). Listed in docs/ARCHITECTURE.md.
+ * reference) but slow and synchronous. What remains here: unfold with a non-zero pad value (max
+ * pooling with padding), sorting lines longer than the bitonic kernel's 2048, and scatterAdd with an
+ * index smaller than the input outside the scatter dim. Listed in docs/ARCHITECTURE.md.
  */
 final class HostFallback {
     private final CudaBackend gpu;
@@ -28,32 +29,12 @@ final class HostFallback {
         return new Tensor(gpu.upload(t.toFloatArray()), t.shape());
     }
 
-    Tensor matmul(Tensor a, Tensor b) {
-        return toDevice(Device.CPU.backend().matmul(toHost(a), toHost(b)));
-    }
-
-    Tensor indexSelect(Tensor x, int dim, Tensor index) {
-        return toDevice(Device.CPU.backend().indexSelect(toHost(x), dim, toHost(index)));
-    }
-
-    Tensor gather(Tensor x, int dim, Tensor index) {
-        return toDevice(Device.CPU.backend().gather(toHost(x), dim, toHost(index)));
+    Tensor unfold2d(Tensor x, sslj.tensor.Window2d window, float padValue) {
+        return toDevice(Device.CPU.backend().unfold2d(toHost(x), window, padValue));
     }
 
     Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) {
         return toDevice(Device.CPU.backend().scatterAdd(toHost(x), dim, toHost(index), toHost(src)));
-    }
-
-    /** Writes the rows on the host, then copies the whole view back (on the device) into dst. */
-    void indexPutInto(Tensor dst, Tensor index, Tensor values) {
-        Tensor host = toHost(dst);
-        Device.CPU.backend().indexPutInto(host, toHost(index), toHost(values));
-        Tensor back = gpu.uploadTemp(host.toFloatArray(), host.shape());
-        try {
-            gpu.copyInto(dst, back);
-        } finally {
-            back.release();
-        }
     }
 
     Tensor[] topk(Tensor x, int k, int dim, boolean largest) {

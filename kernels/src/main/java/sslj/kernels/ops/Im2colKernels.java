@@ -6,6 +6,7 @@ import sslj.kernels.runtime.GpuKernel;
 import sslj.kernels.runtime.GpuModule;
 import sslj.kernels.runtime.GpuRuntime;
 import sslj.kernels.runtime.KernelArgs;
+import sslj.tensor.Window2d;
 
 /**
  * Launches {@code ptx/im2col.ptx}: unfold (im2col) and fold (col2im) for a 2-d convolution, in the
@@ -24,20 +25,6 @@ public final class Im2colKernels {
     /** The PTX module, a classpath resource. */
     public static final String PTX = "/sslj/kernels/ptx/im2col.ptx";
     private static final int BLOCK = 256;
-
-    /** A 2-d convolution window: kernel size, stride, zero padding and dilation per axis. */
-    public record Window2d(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
-        public Window2d {
-            if (kh < 1 || kw < 1 || sh < 1 || sw < 1 || dh < 1 || dw < 1 || ph < 0 || pw < 0) {
-                throw new IllegalArgumentException("Window2d: kernel, stride and dilation must be >= 1 and padding >= 0, got " + this);
-            }
-        }
-        /** A square window: kernel k, stride s, padding p, dilation 1. */
-        public static Window2d of(int k, int s, int p) { return new Window2d(k, k, s, s, p, p, 1, 1); }
-        /** Output height for input height h: (h + 2ph − dh(kh − 1) − 1) / sh + 1. */
-        public int outH(int h) { return Math.floorDiv(h + 2 * ph - dh * (kh - 1) - 1, sh) + 1; }
-        public int outW(int w) { return Math.floorDiv(w + 2 * pw - dw * (kw - 1) - 1, sw) + 1; }
-    }
 
     private final GpuRuntime runtime;
     private final GpuKernel im2col, col2im;
@@ -80,7 +67,7 @@ public final class Im2colKernels {
 
     private static KernelArgs args(DevicePtr x, DevicePtr cols, int n, int c, int h, int w, Window2d win) {
         return KernelArgs.of().ptr(x).ptr(cols).i32(n).i32(c).i32(h).i32(w).i32(win.kh()).i32(win.kw())
-                .i32(win.sh()).i32(win.sw()).i32(win.ph()).i32(win.pw()).i32(win.dh()).i32(win.dw())
+                .i32(win.strideH()).i32(win.strideW()).i32(win.padH()).i32(win.padW()).i32(win.dilH()).i32(win.dilW())
                 .i32(win.outH(h)).i32(win.outW(w));
     }
 

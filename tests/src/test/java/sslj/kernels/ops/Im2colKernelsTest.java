@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import sslj.kernels.RuntimesUnderTest;
-import sslj.kernels.ops.Im2colKernels.Window2d;
+import sslj.tensor.Window2d;
 import sslj.kernels.runtime.DevicePtr;
 import sslj.kernels.runtime.GpuRuntime;
 import sslj.testing.Close;
@@ -33,10 +33,10 @@ class Im2colKernelsTest {
 
     private static final int N = 2, C = 3;
     private static final Object[][] CASES = {
-        {7, 6, Window2d.of(3, 1, 1)},
+        {7, 6, Window2d.square(3, 1, 1, 1)},
         {8, 9, new Window2d(2, 3, 2, 1, 0, 2, 1, 2)},
-        {8, 7, Window2d.of(3, 3, 2)},
-        {5, 5, Window2d.of(1, 1, 0)},
+        {8, 7, Window2d.square(3, 3, 2, 1)},
+        {5, 5, Window2d.square(1, 1, 0, 1)},
         {9, 10, new Window2d(3, 2, 2, 3, 1, 0, 2, 1)},
     };
 
@@ -81,7 +81,7 @@ class Im2colKernelsTest {
         try (Dev d = new Dev(rt)) {
             DevicePtr p = d.alloc(100);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new Im2colKernels(rt).im2col(p, p, 1, 1, 2, 2, Window2d.of(5, 1, 0)));
+                    () -> new Im2colKernels(rt).im2col(p, p, 1, 1, 2, 2, Window2d.square(5, 1, 0, 1)));
             assertTrue(e.getMessage().startsWith("im2col:"), e.getMessage());
         }
     }
@@ -96,7 +96,7 @@ class Im2colKernelsTest {
                     for (int j = 0; j < k.kw(); j++)
                         for (int a = 0; a < oh; a++)
                             for (int b = 0; b < ow; b++) {
-                                int y = a * k.sh() - k.ph() + i * k.dh(), z = b * k.sw() - k.pw() + j * k.dw();
+                                int y = a * k.strideH() - k.padH() + i * k.dilH(), z = b * k.strideW() - k.padW() + j * k.dilW();
                                 int r = (c * k.kh() + i) * k.kw() + j;
                                 out[(n * rows + r) * l + a * ow + b] = y >= 0 && y < h && z >= 0 && z < w ? x[((n * C + c) * h + y) * w + z] : 0f;
                             }
@@ -113,7 +113,7 @@ class Im2colKernelsTest {
                     for (int j = 0; j < k.kw(); j++)
                         for (int a = 0; a < oh; a++)
                             for (int b = 0; b < ow; b++) {
-                                int y = a * k.sh() - k.ph() + i * k.dh(), z = b * k.sw() - k.pw() + j * k.dw();
+                                int y = a * k.strideH() - k.padH() + i * k.dilH(), z = b * k.strideW() - k.padW() + j * k.dilW();
                                 if (y >= 0 && y < h && z >= 0 && z < w) {
                                     x[((n * C + c) * h + y) * w + z] += cols[(n * rows + (c * k.kh() + i) * k.kw() + j) * l + a * ow + b];
                                 }

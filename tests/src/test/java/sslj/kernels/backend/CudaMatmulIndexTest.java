@@ -1,0 +1,99 @@
+package sslj.kernels.backend;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import sslj.tensor.Device;
+import sslj.tensor.Tensor;
+import sslj.tensor.Window2d;
+import sslj.testing.Close;
+
+/**
+ * The CUDA backend's matmul (gemm.ptx), index ops and sorting (indexing.ptx) and unfold/fold
+ * (im2col.ptx), through the Tensor front end, against the CPU backend on the same inputs. matmul is
+ * compared with atol 1e-4, rtol 1e-4 (float32 sums of up to 65 products of N(0,1) values in another
+ * order); index ops, sorting and unfold move values without arithmetic and must match exactly;
+ * scatterAdd and fold add in the CPU's order and match to 1e-6.
+ */
+class CudaMatmulIndexTest {
+
+    static List<Device> devices() { return GpuDevices.all(); }
+
+    private static void same(String what, Tensor ref, Tensor out, double atol, double rtol) {
+        Close.assertClose(what, ref.shape(), Close.toDouble(ref.toFloatArray()), out, atol, rtol);
+    }
+
+    private static void check(Device dev, String what, Function<Device, Tensor> f, double tol) {
+        same(what + " on " + dev, f.apply(Device.CPU), f.apply(dev), tol, tol);
+    }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void matmulEveryRankAndLayout(Device dev) {
+        GpuDevices.backend(dev).setPoisonResults(true);
+        Tensor a = GpuDevices.cpu(new int[] {33, 65}, 1, 1f), b = GpuDevices.cpu(new int[] {65, 17}, 2, 1f);
+        Tensor bt = GpuDevices.cpu(new int[] {17, 65}, 3, 1f), at = GpuDevices.cpu(new int[] {65, 33}, 4, 1f);
+        Tensor batched = GpuDevices.cpu(new int[] {3, 7, 13}, 5, 1f), shared = GpuDevices.cpu(new int[] {13, 5}, 6, 1f);
+        Tensor v = GpuDevices.cpu(new int[] {65}, 7, 1f);
+        check(dev, "a·b", d -> a.to(d).matmul(b.to(d)), 1e-4);
+        check(dev, "a·btᵀ", d -> a.to(d).matmul(bt.to(d).t()), 1e-4);
+        check(dev, "atᵀ·b", d -> at.to(d).t().matmul(b.to(d)), 1e-4);
+        check(dev, "atᵀ·btᵀ", d -> at.to(d).t().matmul(bt.to(d).t()), 1e-4);
+        check(dev, "batched · broadcast", d -> batched.to(d).matmul(shared.to(d)), 1e-4);
+        check(dev, "matrix · vector", d -> a.to(d).matmul(v.to(d)), 1e-4);
+        check(dev, "sliced operand", d -> a.to(d).slice(1, 0, 65, 2).matmul(b.to(d).slice(0, 0, 65, 2)), 1e-4);
+        check(dev, "k = 0", d -> Tensor.zeros(3, 0).to(d).matmul(Tensor.zeros(0, 4).to(d)), 0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void indexOpsAlongEachDim(Device dev) {
+        GpuDevices.backend(dev).setPoisonResults(true);
+        Tensor x = GpuDevices.cpu(new int[] {7, 5, 3}, 8, 1f);
+        Tensor rows = Tensor.of(6f, 0f, 0f, 3f), cols = Tensor.of(4f, 1f);
+        check(dev, "indexSelect dim 0", d -> x.to(d).indexSelect(0, rows.to(d)), 0);
+        check(dev, "indexSelect dim 1 of a transposed view", d -> x.to(d).transpose(0, 2).indexSelect(1, cols.to(d)), 0);
+        Tensor gi = Tensor.of(new float[] {0, 4, 4, 2, 1, 3}, 2, 3);
+        Tensor m = GpuDevices.cpu(new int[] {4, 5}, 9, 1f);
+        check(dev, "gather dim 1 with a smaller index", d -> m.to(d).gather(1, gi.to(d)), 0);
+        Tensor si = Tensor.of(new float[] {0, 3, 3, 1, 0, 0, 2, 3}, 2, 4), src = GpuDevices.cpu(new int[] {2, 4}, 10, 1f);
+        Tensor base = GpuDevices.cpu(new int[] {2, 4}, 11, 1f);
+        check(dev, "scatterAdd dim 1 with duplicates", d -> base.to(d).scatterAdd(1, si.to(d), src.to(d)), 1e-6);
+        Tensor bank = GpuDevices.cpu(new int[] {6, 4}, 12, 1f), vals = GpuDevices.cpu(new int[] {3, 4}, 13, 1f);
+        check(dev, "indexPut with a repeated row", d -> bank.to(d).indexPut(Tensor.of(5f, 1f, 5f).to(d), vals.to(d)), 0);
+        check(dev, "indexPut into a transposed view", d -> {
+            Tensor t = bank.to(d).t().contiguous().t();
+            t.indexPut_(Tensor.of(2f).to(d), vals.to(d).narrow(0, 0, 1));
+            return t.contiguous();
+        }, 0);
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
+                () -> x.to(dev).indexSelect(0, Tensor.of(7f).to(dev)).toFloatArray());
+        assertTrue(e.getMessage().contains("indexSelect"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void topkAndArgsortAlongAnyDim(Device dev) {
+        Tensor x = Tensor.of(new float[] {3, 1, 3, -0f, 0f, Float.NaN, 2, 2, -5, 7, 1, 1}, 3, 4);
+        check(dev, "argsort last dim", d -> x.to(d).argsort(1, false), 0);
+        check(dev, "argsort dim 0 descending", d -> x.to(d).argsort(0, true), 0);
+        check(dev, "topk values", d -> x.to(d).topk(2, 1, true).values(), 0);
+        check(dev, "topk indices", d -> x.to(d).topk(2, 1, true).indices(), 0);
+        check(dev, "topk smallest along dim 0", d -> x.to(d).topk(2, 0, false).indices(), 0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void unfoldAndFold(Device dev) {
+        Tensor img = GpuDevices.cpu(new int[] {2, 3, 7, 6}, 14, 1f);
+        Window2d w = new Window2d(3, 2, 2, 1, 1, 0, 1, 2);
+        check(dev, "unfold2d", d -> img.to(d).unfold2d(w, 0f), 0);
+        check(dev, "unfold2d with a pad value (host)", d -> img.to(d).unfold2d(Window2d.square(3, 2, 1, 1), Float.NEGATIVE_INFINITY), 0);
+        Tensor cols = GpuDevices.cpu(new int[] {2, 3 * 6, w.outH(7) * w.outW(6)}, 15, 1f);
+        check(dev, "fold2d", d -> cols.to(d).fold2d(w, 7, 6), 1e-6);
+    }
+}
