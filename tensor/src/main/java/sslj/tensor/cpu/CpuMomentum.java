@@ -1,0 +1,121 @@
+package sslj.tensor.cpu;
+
+import java.util.HashMap;
+import java.util.Map;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import sslj.tensor.Tensor;
+
+/**
+ * The momentum family on the CPU: the EMA of a parameter arena, the MoCo key-queue enqueue and the
+ * InstDisc memory-bank update (DESIGN.md §4). Arguments were checked by {@link sslj.tensor.Momentum}.
+ *
+ * <p>Numerics are chosen to give the same bits as the PTX kernels (momentum.ptx): the mix
+ * m·a + (1 − m)·b is {@code fma(m, a, (1 − m)·b)} with 1 − m rounded to float32 once, and m = 1 / m = 0
+ * of the EMA are exact no-op / copy. Only the norms (sum of squares, in another order than a GPU
+ * block's tree) may differ in the last bit.
+ *
+ * <p>The EMA is a streaming op (3 × 4 bytes per element): it runs as FloatVector FMA loops over one
+ * contiguous range per core. The queue and the bank touch a few hundred rows; they are row loops.
+ */
+final class CpuMomentum {
+    private CpuMomentum() { }
+
+    /** Under this many elements the EMA runs on the calling thread. */
+    private static final int EMA_GRAIN = 1 << 16;
+    /** L2-normalisation floor, as PyTorch's F.normalize. */
+    static final float NORM_EPS = 1e-12f;
+
+    // ---------------------------------------------------------------- EMA
+
+    static void emaInto(Tensor target, Tensor online, float m) {
+        if (m == 1f) return;                                   // bit-exact no-op, whatever the data
+        int n = target.numel();
+        if (target.isContiguous() && online.isContiguous()) {
+            float[] t = Strided.data(target), o = Strided.data(online);
+            int to = target.offset(), oo = online.offset();
+            CpuParallel.forRange(n, EMA_GRAIN, (lo, hi) -> emaRange(t, to + lo, o, oo + lo, hi - lo, m));
+            return;
+        }
+        // Strided views (rare: arenas are flat): compute contiguously, then write through the view.
+        float[] t = target.toFloatArray(), o = online.toFloatArray();
+        emaRange(t, 0, o, 0, n, m);
+        CpuElementwise.copyInto(target, Tensor.of(t, target.shape()));
+    }
+
+    /** t[to..to+n) ← fma(m, t, (1 − m)·o), or o when m = 0. */
+    static void emaRange(float[] t, int to, float[] o, int oo, int n, float m) {
+        if (m == 0f) {
+            System.arraycopy(o, oo, t, to, n);
+            return;
+        }
+        float omm = 1f - m;
+        int i = CpuFeatures.VECTOR_API ? Vec.ema(t, to, o, oo, n, m, omm) : 0;
+        for (; i < n; i++) t[to + i] = Math.fma(m, t[to + i], omm * o[oo + i]);
+    }
+
+    /** The FloatVector loop; in its own class so it loads only when jdk.incubator.vector is present. */
+    private static final class Vec {
+        private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+        /** Returns how many leading elements it did (a multiple of the lane count). */
+        static int ema(float[] t, int to, float[] o, int oo, int n, float m, float omm) {
+            int step = S.length(), end = n - n % step, i = 0;
+            FloatVector vm = FloatVector.broadcast(S, m);
+            for (; i < end; i += step) {
+                FloatVector vt = FloatVector.fromArray(S, t, to + i);
+                FloatVector vo = FloatVector.fromArray(S, o, oo + i).mul(omm);
+                vm.fma(vt, vo).intoArray(t, to + i);
+            }
+            return i;
+        }
+    }
+
+    // ---------------------------------------------------------------- queue
+
+    static void enqueueInto(Tensor queue, Tensor keys, int ptr, boolean normalize) {
+        int k = queue.size(0), n = keys.size(0), d = keys.size(1);
+        float[] q = Strided.data(queue), x = Strided.data(keys);
+        int[] qs = queue.strides(), xs = keys.strides();
+        float[] row = new float[d];
+        for (int r = 0; r < n; r++) {
+            int src = keys.offset() + r * xs[0];
+            for (int c = 0; c < d; c++) row[c] = x[src + c * xs[1]];
+            if (normalize) scaleToUnit(row);
+            int dst = queue.offset() + ((ptr + r) % k) * qs[0];
+            for (int c = 0; c < d; c++) q[dst + c * qs[1]] = row[c];
+        }
+    }
+
+    /** row ← row · (1 / max(‖row‖₂, eps)); the sum of squares in float FMA order, as one GPU thread would. */
+    private static void scaleToUnit(float[] row) {
+        float ss = 0f;
+        for (float v : row) ss = Math.fma(v, v, ss);
+        float scale = 1f / Math.max((float) Math.sqrt(ss), NORM_EPS);
+        for (int c = 0; c < row.length; c++) row[c] *= scale;
+    }
+
+    // ---------------------------------------------------------------- memory bank
+
+    static void memoryBankUpdateInto(Tensor bank, Tensor idx, Tensor f, float m) {
+        int size = bank.size(0), b = f.size(0), d = f.size(1);
+        float[] ix = idx.toFloatArray();
+        int[] rows = new int[b];
+        Map<Integer, Integer> last = new HashMap<>();
+        for (int i = 0; i < b; i++) {
+            rows[i] = CpuIndexing.index("memoryBankUpdate", ix[i], size);   // all checked before any write
+            last.put(rows[i], i);
+        }
+        float[] bk = Strided.data(bank), fx = Strided.data(f);
+        int[] bs = bank.strides(), fs = f.strides();
+        float omm = 1f - m;
+        float[] v = new float[d];
+        for (int i = 0; i < b; i++) {
+            if (last.get(rows[i]) != i) continue;              // a later duplicate wins
+            int br = bank.offset() + rows[i] * bs[0], fr = f.offset() + i * fs[0];
+            for (int c = 0; c < d; c++) v[c] = Math.fma(m, bk[br + c * bs[1]], omm * fx[fr + c * fs[1]]);
+            scaleToUnit(v);
+            for (int c = 0; c < d; c++) bk[br + c * bs[1]] = v[c];
+        }
+    }
+}
