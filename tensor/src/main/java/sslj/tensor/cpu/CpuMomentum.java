@@ -80,6 +80,10 @@ final class CpuMomentum {
         float[] row = new float[d];
         for (int r = 0; r < n; r++) {
             int src = keys.offset() + r * xs[0];
+            if (!normalize && qs[1] == 1 && xs[1] == 1) {      // dense rows: a plain copy
+                System.arraycopy(x, src, q, queue.offset() + ((ptr + r) % k) * qs[0], d);
+                continue;
+            }
             for (int c = 0; c < d; c++) row[c] = x[src + c * xs[1]];
             if (normalize) scaleToUnit(row);
             int dst = queue.offset() + ((ptr + r) % k) * qs[0];
