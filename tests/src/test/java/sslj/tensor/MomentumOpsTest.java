@@ -93,7 +93,7 @@ class MomentumOpsTest {
 
     @Test
     void enqueueWrapsAroundManyTimesWithKNotAMultipleOfN() {
-        for (int[] kdn : new int[][] {{7, 5, 3}, {13, 1, 4}, {5, 33, 5}, {64, 17, 7}, {1, 3, 1}}) {
+        for (int[] kdn : new int[][] {{7, 5, 3}, {13, 1, 4}, {5, 33, 5}, {64, 17, 7}, {1, 3, 1}, {300, 129, 257}}) {
             int k = kdn[0], d = kdn[1], n = kdn[2];
             for (boolean normalize : new boolean[] {false, true}) {
                 Random r = new Random(k * 31 + n);
@@ -101,7 +101,7 @@ class MomentumOpsTest {
                 Tensor q = Tensor.of(init.clone(), k, d);
                 MomentumReference.QueueOracle oracle = new MomentumReference.QueueOracle(init, k, d);
                 int ptr = 0;
-                for (int step = 0; step < 3 * k + 2; step++) {
+                for (int step = 0; step < Math.min(3 * k + 2, 12); step++) {   // 300 x 129: the multithreaded row path
                     float[] keys = MomentumReference.random(r, n * d);
                     ptr = Momentum.enqueue(q, Tensor.of(keys, n, d), ptr, normalize);
                     oracle.enqueue(keys, n, d, normalize);
@@ -157,6 +157,19 @@ class MomentumOpsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void bankUpdateOfManyRowsTakesTheMultithreadedPath() {
+        int s = 1000, d = 129, b = 400;
+        Random r = new Random(11);
+        float[] bank = MomentumReference.random(r, s * d), f = MomentumReference.random(r, b * d), idx = new float[b];
+        for (int i = 0; i < b; i++) idx[i] = r.nextInt(s);            // random, with duplicates
+        idx[0] = 0;
+        idx[b - 1] = s - 1;
+        Tensor t = Tensor.of(bank.clone(), s, d);
+        Momentum.memoryBankUpdate(t, Tensor.of(idx), Tensor.of(f, b, d), 0.5f);
+        Close.assertClose("bank B=400", MomentumReference.bankOracle(bank, d, idx, f, 0.5f), t.toFloatArray(), 1e-6, 1e-5);
     }
 
     @Test

@@ -69,6 +69,24 @@ final class CpuMomentum {
             }
             return i;
         }
+
+        /** {sum of squares of the leading whole vectors, how many elements that covers}. */
+        static float[] sumSquares(float[] row) {
+            int step = S.length(), end = row.length - row.length % step;
+            FloatVector acc = FloatVector.zero(S);
+            for (int c = 0; c < end; c += step) {
+                FloatVector x = FloatVector.fromArray(S, row, c);
+                acc = x.fma(x, acc);
+            }
+            return new float[] {end == 0 ? 0f : acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD), end};
+        }
+
+        /** row[0..end) *= scale over whole vectors; returns end. */
+        static int scale(float[] row, float scale) {
+            int step = S.length(), end = row.length - row.length % step;
+            for (int c = 0; c < end; c += step) FloatVector.fromArray(S, row, c).mul(scale).intoArray(row, c);
+            return end;
+        }
     }
 
     // ---------------------------------------------------------------- queue
@@ -77,26 +95,38 @@ final class CpuMomentum {
         int k = queue.size(0), n = keys.size(0), d = keys.size(1);
         float[] q = Strided.data(queue), x = Strided.data(keys);
         int[] qs = queue.strides(), xs = keys.strides();
-        float[] row = new float[d];
-        for (int r = 0; r < n; r++) {
-            int src = keys.offset() + r * xs[0];
-            if (!normalize && qs[1] == 1 && xs[1] == 1) {      // dense rows: a plain copy
-                System.arraycopy(x, src, q, queue.offset() + ((ptr + r) % k) * qs[0], d);
-                continue;
+        // rows are independent (N <= K: distinct destinations), so they split across the pool
+        CpuParallel.forRange(n, Math.max(1, ROW_GRAIN / d), (lo, hi) -> {
+            float[] row = new float[d];
+            for (int r = lo; r < hi; r++) {
+                int src = keys.offset() + r * xs[0], dst = queue.offset() + ((ptr + r) % k) * qs[0];
+                if (!normalize && qs[1] == 1 && xs[1] == 1) {      // dense rows: a plain copy
+                    System.arraycopy(x, src, q, dst, d);
+                    continue;
+                }
+                for (int c = 0; c < d; c++) row[c] = x[src + c * xs[1]];
+                if (normalize) scaleToUnit(row);
+                for (int c = 0; c < d; c++) q[dst + c * qs[1]] = row[c];
             }
-            for (int c = 0; c < d; c++) row[c] = x[src + c * xs[1]];
-            if (normalize) scaleToUnit(row);
-            int dst = queue.offset() + ((ptr + r) % k) * qs[0];
-            for (int c = 0; c < d; c++) q[dst + c * qs[1]] = row[c];
-        }
+        });
     }
 
-    /** row ← row · (1 / max(‖row‖₂, eps)); the sum of squares in float FMA order, as one GPU thread would. */
-    private static void scaleToUnit(float[] row) {
+    /** Rows of the queue and bank ops go to one thread per this many elements. */
+    private static final int ROW_GRAIN = 1 << 14;
+
+    /** row ← row · (1 / max(‖row‖₂, eps)), the sum of squares in float (FloatVector lanes, then scalar). */
+    static void scaleToUnit(float[] row) {
+        int c = 0;
         float ss = 0f;
-        for (float v : row) ss = Math.fma(v, v, ss);
+        if (CpuFeatures.VECTOR_API) {
+            float[] partial = Vec.sumSquares(row);
+            ss = partial[0];
+            c = (int) partial[1];
+        }
+        for (; c < row.length; c++) ss = Math.fma(row[c], row[c], ss);
         float scale = 1f / Math.max((float) Math.sqrt(ss), NORM_EPS);
-        for (int c = 0; c < row.length; c++) row[c] *= scale;
+        c = CpuFeatures.VECTOR_API ? Vec.scale(row, scale) : 0;
+        for (; c < row.length; c++) row[c] *= scale;
     }
 
     // ---------------------------------------------------------------- memory bank
@@ -113,13 +143,16 @@ final class CpuMomentum {
         float[] bk = Strided.data(bank), fx = Strided.data(f);
         int[] bs = bank.strides(), fs = f.strides();
         float omm = 1f - m;
-        float[] v = new float[d];
-        for (int i = 0; i < b; i++) {
-            if (last.get(rows[i]) != i) continue;              // a later duplicate wins
-            int br = bank.offset() + rows[i] * bs[0], fr = f.offset() + i * fs[0];
-            for (int c = 0; c < d; c++) v[c] = Math.fma(m, bk[br + c * bs[1]], omm * fx[fr + c * fs[1]]);
-            scaleToUnit(v);
-            for (int c = 0; c < d; c++) bk[br + c * bs[1]] = v[c];
-        }
+        // after the last-wins filter every row is written by one i only: the i split across the pool
+        CpuParallel.forRange(b, Math.max(1, ROW_GRAIN / d), (lo, hi) -> {
+            float[] v = new float[d];
+            for (int i = lo; i < hi; i++) {
+                if (last.get(rows[i]) != i) continue;          // a later duplicate wins
+                int br = bank.offset() + rows[i] * bs[0], fr = f.offset() + i * fs[0];
+                for (int c = 0; c < d; c++) v[c] = Math.fma(m, bk[br + c * bs[1]], omm * fx[fr + c * fs[1]]);
+                scaleToUnit(v);
+                for (int c = 0; c < d; c++) bk[br + c * bs[1]] = v[c];
+            }
+        });
     }
 }
