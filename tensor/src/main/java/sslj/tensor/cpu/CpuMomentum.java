@@ -96,7 +96,8 @@ final class CpuMomentum {
         float[] q = Strided.data(queue), x = Strided.data(keys);
         int[] qs = queue.strides(), xs = keys.strides();
         // rows are independent (N <= K: distinct destinations), so they split across the pool
-        CpuParallel.forRange(n, Math.max(1, ROW_GRAIN / d), (lo, hi) -> {
+        int grain = (normalize ? ROW_GRAIN : COPY_GRAIN) / d;      // plain copies are worth a thread only when large
+        CpuParallel.forRange(n, Math.max(1, grain), (lo, hi) -> {
             float[] row = new float[d];
             for (int r = lo; r < hi; r++) {
                 int src = keys.offset() + r * xs[0], dst = queue.offset() + ((ptr + r) % k) * qs[0];
@@ -112,7 +113,7 @@ final class CpuMomentum {
     }
 
     /** Rows of the queue and bank ops go to one thread per this many elements. */
-    private static final int ROW_GRAIN = 1 << 14;
+    private static final int ROW_GRAIN = 1 << 14, COPY_GRAIN = 1 << 18;
 
     /** row ← row · (1 / max(‖row‖₂, eps)), the sum of squares in float (FloatVector lanes, then scalar). */
     static void scaleToUnit(float[] row) {
