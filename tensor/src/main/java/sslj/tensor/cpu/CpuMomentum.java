@@ -16,7 +16,8 @@ import sslj.tensor.Tensor;
  * block's tree) may differ in the last bit.
  *
  * <p>The EMA is a streaming op (3 × 4 bytes per element): it runs as FloatVector FMA loops over one
- * contiguous range per core. The queue and the bank touch a few hundred rows; they are row loops.
+ * contiguous range per core. The queue and the bank are row loops (rows split across the pool when
+ * there are enough of them), with FloatVector sums of squares.
  */
 final class CpuMomentum {
     private CpuMomentum() { }
