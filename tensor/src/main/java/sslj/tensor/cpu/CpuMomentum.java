@@ -82,6 +82,20 @@ final class CpuMomentum {
             return new float[] {end == 0 ? 0f : acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD), end};
         }
 
+        static void unitInto(float[] x, int xo, float[] y, int yo, int d) {
+            int step = S.length(), end = d - d % step, c = 0;
+            FloatVector acc = FloatVector.zero(S);
+            for (; c < end; c += step) {
+                FloatVector v = FloatVector.fromArray(S, x, xo + c);
+                acc = v.fma(v, acc);
+            }
+            float ss = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+            for (; c < d; c++) ss = Math.fma(x[xo + c], x[xo + c], ss);
+            float scale = 1f / Math.max((float) Math.sqrt(ss), NORM_EPS);
+            for (c = 0; c < end; c += step) FloatVector.fromArray(S, x, xo + c).mul(scale).intoArray(y, yo + c);
+            for (; c < d; c++) y[yo + c] = x[xo + c] * scale;
+        }
+
         /** row[0..end) *= scale over whole vectors; returns end. */
         static int scale(float[] row, float scale) {
             int step = S.length(), end = row.length - row.length % step;
@@ -102,8 +116,9 @@ final class CpuMomentum {
             float[] row = new float[d];
             for (int r = lo; r < hi; r++) {
                 int src = keys.offset() + r * xs[0], dst = queue.offset() + ((ptr + r) % k) * qs[0];
-                if (!normalize && qs[1] == 1 && xs[1] == 1) {      // dense rows: a plain copy
-                    System.arraycopy(x, src, q, dst, d);
+                if (qs[1] == 1 && xs[1] == 1) {                    // dense rows: straight from keys to queue
+                    if (normalize) unitInto(x, src, q, dst, d);
+                    else System.arraycopy(x, src, q, dst, d);
                     continue;
                 }
                 for (int c = 0; c < d; c++) row[c] = x[src + c * xs[1]];
@@ -115,6 +130,18 @@ final class CpuMomentum {
 
     /** Rows of the queue and bank ops go to one thread per this many elements. */
     private static final int ROW_GRAIN = 1 << 14, COPY_GRAIN = 1 << 18;
+
+    /** y[yo..yo+d) = x[xo..xo+d) / max(‖x‖₂, eps), as {@link #scaleToUnit} but without a temporary row. */
+    static void unitInto(float[] x, int xo, float[] y, int yo, int d) {
+        if (CpuFeatures.VECTOR_API) {
+            Vec.unitInto(x, xo, y, yo, d);
+            return;
+        }
+        float ss = 0f;
+        for (int c = 0; c < d; c++) ss = Math.fma(x[xo + c], x[xo + c], ss);
+        float scale = 1f / Math.max((float) Math.sqrt(ss), NORM_EPS);
+        for (int c = 0; c < d; c++) y[yo + c] = x[xo + c] * scale;
+    }
 
     /** row ← row · (1 / max(‖row‖₂, eps)), the sum of squares in float (FloatVector lanes, then scalar). */
     static void scaleToUnit(float[] row) {
