@@ -96,4 +96,28 @@ public interface Backend {
 
     /** Uniform [lo, hi) or normal(mean, std) numbers from {@code gen}, a new tensor of {@code shape}. */
     Tensor random(Generator gen, boolean normal, float a, float b, int[] shape);
+
+    // ---------------------------------------------------------------- momentum family: EMA, key queue, memory bank
+    // (DESIGN.md §4; front-end checks in sslj.tensor.Momentum; CPU in cpu/CpuMomentum)
+
+    /**
+     * target ← m·target + (1 − m)·online elementwise, in place, computed as fma(m, t, (1 − m)·o) in
+     * float32 (so every backend gives the same bits); m = 1 leaves target untouched and m = 0 copies
+     * online exactly. Same shape; no overlap; m ∈ [0, 1] (checked by the front end).
+     */
+    void emaInto(Tensor target, Tensor online, float m);
+
+    /**
+     * Writes the rows of keys [N, D] into queue [K, D] at rows (ptr + i) mod K, each divided by
+     * max(‖row‖₂, 1e-12) first when {@code normalize}; 1 ≤ N ≤ K, 0 ≤ ptr < K. Other rows are untouched.
+     */
+    void enqueueInto(Tensor queue, Tensor keys, int ptr, boolean normalize);
+
+    /**
+     * The InstDisc memory-bank update, in place: bank[idx[i]] ← normalise(m·bank[idx[i]] + (1 − m)·f[i])
+     * with the mix as fma(m, b, (1 − m)·f) and normalise(v) = v / max(‖v‖₂, 1e-12). When an index
+     * repeats, the LAST occurrence wins (the update is computed from the old row and that f); earlier
+     * ones are dropped. bank [S, D], idx [B] (whole numbers in [0, S)), f [B, D].
+     */
+    void memoryBankUpdateInto(Tensor bank, Tensor idx, Tensor f, float m);
 }

@@ -81,4 +81,12 @@ public final class CpuBackend implements Backend {
     @Override public Tensor random(Generator gen, boolean normal, float a, float b, int[] shape) {
         return CpuRandom.random(device, gen, normal, a, b, shape);
     }
+
+    // ---------------------------------------------------------------- momentum family (CpuMomentum)
+
+    @Override public void emaInto(Tensor target, Tensor online, float m) { CpuMomentum.emaInto(target, online, m); }
+
+    @Override public void enqueueInto(Tensor queue, Tensor keys, int ptr, boolean normalize) { CpuMomentum.enqueueInto(queue, keys, ptr, normalize); }
+
+    @Override public void memoryBankUpdateInto(Tensor bank, Tensor idx, Tensor f, float m) { CpuMomentum.memoryBankUpdateInto(bank, idx, f, m); }
 }
