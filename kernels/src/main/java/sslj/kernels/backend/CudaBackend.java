@@ -5,6 +5,7 @@ import sslj.kernels.ops.GemmKernels;
 import sslj.kernels.ops.Im2colKernels;
 import sslj.kernels.ops.IndexKernels;
 import sslj.kernels.runtime.CachingAllocator;
+import sslj.kernels.ssl.MomentumKernels;
 import sslj.kernels.runtime.DevicePtr;
 import sslj.kernels.runtime.GpuRuntime;
 import sslj.tensor.Backend;
@@ -46,6 +47,7 @@ public final class CudaBackend implements Backend {
     private final GemmKernels gemm;
     private final Im2colKernels im2col;
     private final CudaIndexOps indexOps;
+    private final MomentumKernels momentum;
     private volatile boolean poisonResults;
 
     /** A backend for {@code device} computing on {@code runtime}, which it owns from now on. */
@@ -59,6 +61,7 @@ public final class CudaBackend implements Backend {
         this.gemm = new GemmKernels(runtime);
         this.im2col = new Im2colKernels(runtime);
         this.indexOps = new CudaIndexOps(this, new IndexKernels(runtime), host);
+        this.momentum = new MomentumKernels(runtime);
     }
 
     @Override public Device device() { return device; }
@@ -386,6 +389,55 @@ public final class CudaBackend implements Backend {
     @Override public Tensor[] topk(Tensor x, int k, int dim, boolean largest) { return indexOps.sort(x, k, dim, largest, true); }
 
     @Override public Tensor argsort(Tensor x, int dim, boolean descending) { return indexOps.sort(x, x.size(dim), dim, descending, false)[1]; }
+
+    // ---------------------------------------------------------------- EMA, queue, memory bank (momentum.ptx)
+
+    @Override
+    public void emaInto(Tensor target, Tensor online, float m) {
+        if (target.numel() == 0) return;
+        Tensor oc = contiguousTemp(online);
+        try {
+            writeThrough(target, t -> momentum.ema(ptr(t), ptr(oc), t.numel(), m));
+        } finally {
+            if (oc != online) oc.release();
+        }
+    }
+
+    @Override
+    public void enqueueInto(Tensor queue, Tensor keys, int ptr, boolean normalize) {
+        Tensor kc = contiguousTemp(keys);
+        try {
+            writeThrough(queue, q -> momentum.enqueue(ptr(q), q.size(0), q.size(1), ptr(kc), kc.size(0), ptr, normalize));
+        } finally {
+            if (kc != keys) kc.release();
+        }
+    }
+
+    @Override
+    public void memoryBankUpdateInto(Tensor bank, Tensor idx, Tensor f, float m) {
+        Tensor ic = contiguousTemp(idx), fc = contiguousTemp(f);
+        try {
+            writeThrough(bank, b -> momentum.memoryBankUpdate(ptr(b), b.size(0), b.size(1), ptr(ic), ptr(fc), ic.numel(), m, true));
+        } finally {
+            if (ic != idx) ic.release();
+            if (fc != f) fc.release();
+        }
+    }
+
+    /** Runs an in-place kernel on dst, through a contiguous scratch copy when dst is a strided view. */
+    private void writeThrough(Tensor dst, java.util.function.Consumer<Tensor> kernel) {
+        if (dst.isContiguous()) {
+            kernel.accept(dst);
+            return;
+        }
+        Tensor c = contiguousTemp(dst);
+        try {
+            kernel.accept(c);
+            copyInto(dst, c);
+        } finally {
+            c.release();
+        }
+    }
 
     @Override
     public String toString() { return "CudaBackend[" + device + " on " + ctx.runtime.name() + "]"; }

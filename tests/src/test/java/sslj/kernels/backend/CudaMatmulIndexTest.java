@@ -96,4 +96,27 @@ class CudaMatmulIndexTest {
         Tensor cols = GpuDevices.cpu(new int[] {2, 3 * 6, w.outH(7) * w.outW(6)}, 15, 1f);
         check(dev, "fold2d", d -> cols.to(d).fold2d(w, 7, 6), 1e-6);
     }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void momentumOpsThroughTheBackend(Device dev) {
+        Tensor online = GpuDevices.cpu(new int[] {1027}, 16, 1f), target = GpuDevices.cpu(new int[] {1027}, 17, 1f);
+        check(dev, "EMA m=0.99", d -> {
+            Tensor t = target.to(d).copy();
+            sslj.tensor.Momentum.ema(t, online.to(d), 0.99f);
+            return t;
+        }, 1e-6);
+        Tensor keys = GpuDevices.cpu(new int[] {5, 9}, 18, 1f), queue = GpuDevices.cpu(new int[] {7, 9}, 19, 1f);
+        check(dev, "enqueue with wrap-around and normalisation", d -> {
+            Tensor q = queue.to(d).copy();
+            sslj.tensor.Momentum.enqueue(q, keys.to(d), 4, true);
+            return q;
+        }, 1e-6);
+        Tensor bank = GpuDevices.cpu(new int[] {6, 9}, 20, 1f).l2Normalize(1), f = GpuDevices.cpu(new int[] {3, 9}, 21, 1f);
+        check(dev, "memory bank update", d -> {
+            Tensor b = bank.to(d).copy();
+            sslj.tensor.Momentum.memoryBankUpdate(b, Tensor.of(5f, 0f, 2f).to(d), f.to(d), 0.5f);
+            return b;
+        }, 1e-6);
+    }
 }
