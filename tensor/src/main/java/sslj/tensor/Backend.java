@@ -83,4 +83,16 @@ public interface Backend {
 
     /** Uniform [lo, hi) or normal(mean, std) numbers from {@code gen}, a new tensor of {@code shape}. */
     Tensor random(Generator gen, boolean normal, float a, float b, int[] shape);
+
+    // ---------------------------------------------------------------- fused NT-Xent (SimCLR), DESIGN.md §4
+
+    /**
+     * NT-Xent forward for z [2N, D] (rows already L2-normalised, finite; τ > 0 finite, checked by
+     * {@link NtXent}): {loss (a scalar, the mean over the 2N rows), lse [2N]} with
+     * lse_i = log Σ_{j≠i} exp(z_i·z_j/τ). Never materialises the 2N×2N matrix.
+     */
+    Tensor[] ntXentForward(Tensor z, float tau);
+
+    /** dLoss/dz [2N, D] from z, the forward's lse, τ, times {@code gradScale} (the loss's incoming gradient). */
+    Tensor ntXentBackward(Tensor z, Tensor lse, float tau, float gradScale);
 }

@@ -76,4 +76,12 @@ public final class CpuBackend implements Backend {
     @Override public Tensor random(Generator gen, boolean normal, float a, float b, int[] shape) {
         return CpuRandom.random(device, gen, normal, a, b, shape);
     }
+
+    // ---------------------------------------------------------------- fused NT-Xent (SimCLR)
+
+    @Override public Tensor[] ntXentForward(Tensor z, float tau) { return CpuNtXent.forward(z, tau); }
+
+    @Override public Tensor ntXentBackward(Tensor z, Tensor lse, float tau, float gradScale) {
+        return CpuNtXent.backward(z, lse, tau, gradScale);
+    }
 }
