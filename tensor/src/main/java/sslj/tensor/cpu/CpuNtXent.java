@@ -135,19 +135,24 @@ public final class CpuNtXent {
             }
         }
 
-        /** 2^x lane-wise: round-to-nearest range reduction and a degree-6 polynomial (Cephes exp2f); 0 below -126. */
+        private static final float MAGIC = 12582912f;   // 1.5·2^23: adding it rounds to an integer in the low mantissa bits
+        private static final int EXP_BIAS = 127 - Float.floatToRawIntBits(MAGIC);
+
+        /**
+         * 2^x lane-wise: x = n + f with n = round(x) (the magic-number trick, no float→int conversion),
+         * 2^f by a degree-6 polynomial on [-0.5, 0.5] (Cephes exp2f, relative error ~2e-7), 2^n put into
+         * the exponent bits. x is clamped to [-126, 127]: inputs below give 2^-126 ≈ 1e-38 instead of 0,
+         * which no sum here can notice (every row's sum is ≥ 1, every G multiplies a bounded z).
+         */
         static FloatVector exp2(FloatVector x) {
             FloatVector xc = x.max(-126f).min(127f);
-            IntVector ni = (IntVector) xc.add(127.5f).convert(VectorOperators.F2I, 0);   // floor(x + 0.5) + 127 (positive)
-            FloatVector f = xc.sub(((FloatVector) ni.convert(VectorOperators.I2F, 0)).sub(127f));
+            FloatVector y = xc.add(MAGIC);
+            FloatVector f = xc.sub(y.sub(MAGIC));
             FloatVector p = f.mul(1.535336188319500e-4f).add(1.339887440266574e-3f)
-                    .fma(f, FloatVector.broadcast(F, 9.618437357674640e-3f))
-                    .fma(f, FloatVector.broadcast(F, 5.550332471162809e-2f))
-                    .fma(f, FloatVector.broadcast(F, 2.402264791363012e-1f))
-                    .fma(f, FloatVector.broadcast(F, 6.931472028550421e-1f))
-                    .fma(f, FloatVector.broadcast(F, 1f));
-            FloatVector two = ni.lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            return p.mul(two).blend(0f, x.lt(-126f));
+                    .mul(f).add(9.618437357674640e-3f).mul(f).add(5.550332471162809e-2f)
+                    .mul(f).add(2.402264791363012e-1f).mul(f).add(6.931472028550421e-1f).mul(f).add(1f);
+            IntVector e = y.reinterpretAsInts().add(EXP_BIAS).lanewise(VectorOperators.LSHL, 23);
+            return p.mul(e.reinterpretAsFloats());
         }
 
         static void forward(float[] z, int r, int d, float tau, float[] lse, float[] rowLoss) {
