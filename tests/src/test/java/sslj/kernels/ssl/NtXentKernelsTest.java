@@ -118,4 +118,15 @@ class NtXentKernelsTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void noSharedMemoryRacesOnTheEmulator() {
+        try (sslj.kernels.emu.PtxEmulator emu = new sslj.kernels.emu.PtxEmulator()) {
+            emu.setRaceDetection(true);
+            float[] z = NtXentOracle.unitRows(6, 70, 37);
+            NtXentOracle ref = new NtXentOracle(z, 70, 37, 0.25);
+            float[][] a = run(emu, z, 70, 37, 0.25f, 1f);
+            Close.assertClose("loss with race detection", new double[] {ref.loss}, a[0], 2e-5, 2e-5);
+        }
+    }
 }
