@@ -12,10 +12,17 @@ import sslj.kernels.runtime.KernelArgs;
  * the building blocks that the CUDA backend's ntXentForward / ntXentBackward call.
  *
  * <pre>
- *   forward   nt_xent_forward  grid ceil(2N/32) x 128 threads: lse [2N], rowLoss [2N]
- *             nt_xent_mean     1 x 256 threads:                 loss = mean(rowLoss), fixed order
- *   backward  nt_xent_backward grid ceil(2N/32) x ceil(D/128), 128 threads: grad [2N, D]
+ *   forward   nt_xent_forward  grid (ceil(2N/32), splits), 128 threads: per split (m, S, t_pos) per row
+ *             nt_xent_merge    ceil(2N/256) x 256:  lse [2N], rowLoss [2N] (splits merged in order)
+ *             nt_xent_mean     1 x 256 threads:     loss = mean(rowLoss), fixed order
+ *   backward  nt_xent_backward grid (ceil(2N/32), splits, ceil(D/128)), 128 threads: per split Σ_j G_ij z_j
+ *             nt_xent_grad     ceil(2N·D/256) x 256: grad = scale (Σ_splits − 2 z_pos)
  * </pre>
+ *
+ * The columns j are split into {@link #splits} ranges so that small batches still launch enough
+ * blocks to fill a GPU (about 1024); the split count depends on 2N only, so a given input gives the
+ * same bits on every run. The caller provides the workspaces ({@link #forwardWorkspaceFloats},
+ * {@link #backwardWorkspaceFloats}): O(N·D) like everything else.
  *
  * Every pointer is a float32 device buffer; z is [2N, D] row-major with normalised rows (the caller
  * normalises). No atomics: the same inputs give the same bits on every run. The module is loaded once
@@ -27,41 +34,74 @@ public final class NtXentKernels {
     private static final double LOG2E = 1.0 / Math.log(2.0);
 
     private final GpuRuntime rt;
-    private final GpuKernel forward, mean, backward;
+    private static final int COL_TILE = 64, TARGET_BLOCKS = 1024, MAX_SPLITS = 8;
+    private final GpuKernel forward, merge, mean, backward, grad;
 
     public NtXentKernels(GpuRuntime rt) {
         this.rt = rt;
         GpuModule m = rt.loadModule(MODULE);
         forward = rt.kernel(m, "nt_xent_forward");
+        merge = rt.kernel(m, "nt_xent_merge");
         mean = rt.kernel(m, "nt_xent_mean");
         backward = rt.kernel(m, "nt_xent_backward");
+        grad = rt.kernel(m, "nt_xent_grad");
     }
 
+    /** Columns per split: a multiple of the 64-column tile, chosen so that about 1024 blocks run. */
+    static int splitCols(int rows) {
+        int tiles = blocks(rows, COL_TILE), rowBlocks = blocks(rows, ROWS_PER_BLOCK);
+        int want = Math.max(1, Math.min(MAX_SPLITS, blocks(TARGET_BLOCKS, rowBlocks)));
+        return blocks(tiles, Math.min(want, tiles)) * COL_TILE;
+    }
+
+    /** How many column splits the kernels use for 2N = rows. */
+    public static int splits(int rows) { return blocks(rows, splitCols(rows)); }
+
+    /** Floats of the forward's workspace: 3 partials per row and split, then the row losses. */
+    public static long forwardWorkspaceFloats(int rows) { return (3L * splits(rows) + 1) * rows; }
+
+    /** Floats of the backward's workspace: one partial gradient per split. */
+    public static long backwardWorkspaceFloats(int rows, int dim) { return (long) splits(rows) * rows * dim; }
+
     /**
-     * loss (1 float) = mean NT-Xent of z [rows, dim]; lse [rows] for {@link #backward}; rowLoss [rows] is
-     * a workspace (afterwards it holds each row's loss).
+     * loss (1 float) = mean NT-Xent of z [rows, dim]; lse [rows] for {@link #backward}; work holds
+     * {@link #forwardWorkspaceFloats} floats (afterwards its last rows floats are each row's loss).
      */
-    public void forward(DevicePtr z, int rows, int dim, float tau, DevicePtr loss, DevicePtr lse, DevicePtr rowLoss) {
+    public void forward(DevicePtr z, int rows, int dim, float tau, DevicePtr loss, DevicePtr lse, DevicePtr work) {
         check("forward", rows, dim, tau);
         need("forward", "z", z, (long) rows * dim);
         need("forward", "loss", loss, 1);
         need("forward", "lse", lse, rows);
-        need("forward", "rowLoss", rowLoss, rows);
-        rt.launch(forward, Dim3.of(blocks(rows, ROWS_PER_BLOCK)), Dim3.of(THREADS), 0,
-                KernelArgs.of().ptr(z).ptr(lse).ptr(rowLoss).i32(rows).i32(dim).f32((float) (LOG2E / tau)));
+        need("forward", "work", work, forwardWorkspaceFloats(rows));
+        int cols = splitCols(rows), splits = splits(rows);
+        DevicePtr rowLoss = work.offset(4L * 3 * splits * rows);
+        rt.launch(forward, Dim3.of(blocks(rows, ROWS_PER_BLOCK), splits), Dim3.of(THREADS), 0,
+                KernelArgs.of().ptr(z).ptr(work).i32(rows).i32(dim).f32((float) (LOG2E / tau)).i32(cols));
+        rt.launch(merge, Dim3.of(blocks(rows, MEAN_THREADS)), Dim3.of(MEAN_THREADS), 0,
+                KernelArgs.of().ptr(work).ptr(lse).ptr(rowLoss).i32(rows).i32(splits));
         rt.launch(mean, Dim3.of(1), Dim3.of(MEAN_THREADS), 0, KernelArgs.of().ptr(rowLoss).ptr(loss).i32(rows));
     }
 
-    /** grad [rows, dim] = gradScale · dLoss/dz, from z and the lse that {@link #forward} wrote. */
-    public void backward(DevicePtr z, DevicePtr lse, int rows, int dim, float tau, float gradScale, DevicePtr grad) {
+    /**
+     * grad [rows, dim] = gradScale · dLoss/dz, from z and the lse that {@link #forward} wrote; work holds
+     * {@link #backwardWorkspaceFloats} floats.
+     */
+    public void backward(DevicePtr z, DevicePtr lse, int rows, int dim, float tau, float gradScale, DevicePtr grad, DevicePtr work) {
         check("backward", rows, dim, tau);
         if (!Float.isFinite(gradScale)) throw new IllegalArgumentException("NtXentKernels.backward: gradScale must be finite, got " + gradScale);
         need("backward", "z", z, (long) rows * dim);
         need("backward", "lse", lse, rows);
         need("backward", "grad", grad, (long) rows * dim);
+        need("backward", "work", work, backwardWorkspaceFloats(rows, dim));
+        if (backwardWorkspaceFloats(rows, dim) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("NtXentKernels.backward: splits * rows * dim exceeds 2^31 - 1 floats");
+        }
+        int cols = splitCols(rows), splits = splits(rows);
         float outScale = (float) (gradScale / ((double) rows * tau));
-        rt.launch(backward, Dim3.of(blocks(rows, ROWS_PER_BLOCK), blocks(dim, DIMS_PER_BLOCK)), Dim3.of(THREADS), 0,
-                KernelArgs.of().ptr(z).ptr(lse).ptr(grad).i32(rows).i32(dim).f32((float) (LOG2E / tau)).f32(outScale));
+        rt.launch(backward, new Dim3(blocks(rows, ROWS_PER_BLOCK), splits, blocks(dim, DIMS_PER_BLOCK)), Dim3.of(THREADS), 0,
+                KernelArgs.of().ptr(z).ptr(lse).ptr(work).i32(rows).i32(dim).f32((float) (LOG2E / tau)).i32(cols));
+        rt.launch(this.grad, Dim3.of(blocks(rows * dim, MEAN_THREADS)), Dim3.of(MEAN_THREADS), 0,
+                KernelArgs.of().ptr(work).ptr(z).ptr(grad).i32(rows).i32(dim).i32(splits).f32(outScale));
     }
 
     private static int blocks(int n, int per) { return (n + per - 1) / per; }
