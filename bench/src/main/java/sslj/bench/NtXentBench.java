@@ -1,7 +1,6 @@
 package sslj.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,9 +22,9 @@ import sslj.tensor.cpu.CpuNtXent;
  * NT-Xent forward + backward on the CPU at (2N, D): the fused op (tiled, online log-sum-exp, never the
  * 2N×2N matrix) against the materialised formulation a framework runs (S = z zᵀ/τ, mask the diagonal,
  * log-softmax, pick the positives; backward through softmax and two matmuls), built from this
- * engine's own tensor ops. Besides the time, the aux counter "tempBytes" reports the bytes of the
- * largest temporaries each version needs (fused: packed copies of z and per-thread tiles; materialised:
- * the 2N×2N logits, probabilities and gradient), and setup prints the same numbers once.
+ * engine's own tensor ops. Besides the time, setup prints one line with the bytes of the largest
+ * temporaries each version needs (fused: packed copies of z and per-thread tiles, O(N·D); materialised:
+ * the 2N×2N logits, log-probabilities, probabilities and their gradient, O(N²)).
  *
  * <p>Run: {@code java --add-modules=jdk.incubator.vector -jar bench/target/benchmarks.jar NtXentBench}
  */
@@ -33,7 +32,7 @@ import sslj.tensor.cpu.CpuNtXent;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 5, time = 3)
 @Measurement(iterations = 5, time = 2)
 public class NtXentBench {
     @Param({"512", "2048", "4096"})
@@ -46,13 +45,6 @@ public class NtXentBench {
     private Tensor z;
     private Tensor diagMask;
     private Tensor posIndex;
-
-    /** Bytes of temporaries, reported once per iteration. */
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    @State(Scope.Thread)
-    public static class Memory {
-        public long tempBytes;
-    }
 
     @Setup(Level.Trial)
     public void setup() {
@@ -73,15 +65,14 @@ public class NtXentBench {
     private long materialisedBytes() { return 4L * 4 * rows * rows; }
 
     @Benchmark
-    public float fused(Memory mem) {
+    public float fused() {
         Tensor[] f = NtXent.forward(z, TAU);
         Tensor g = NtXent.backward(z, f[1], TAU, 1f);
-        mem.tempBytes = fusedBytes();
         return f[0].item() + g.get(0, 0);
     }
 
     @Benchmark
-    public float materialised(Memory mem) {
+    public float materialised() {
         // forward: logits with -inf on the diagonal, log-softmax, mean of −logp at the positives
         Tensor s = z.matmul(z.t()).mul(1f / TAU).add(diagMask);
         Tensor logp = s.logSoftmax(1);
@@ -91,7 +82,6 @@ public class NtXentBench {
         Tensor onehot = Tensor.zeros(rows, rows).scatterAdd(1, posIndex, Tensor.ones(rows, 1));
         Tensor ds = p.sub(onehot).mul(1f / rows);
         Tensor g = ds.add(ds.t()).matmul(z).mul(1f / TAU);
-        mem.tempBytes = materialisedBytes();
         return loss + g.get(0, 0);
     }
 }
