@@ -478,15 +478,15 @@ def backward():
 //   (s is symmetric, so the block that owns rows i gets P_ji from the same tile: no column pass, no
 //   atomics.) outScale = gradScale / (2N tau).
 //   Per column tile c0: (1) S tile as in the forward; (2) G into shared sG[j][row];
-//   (3) for 4 slices of 32 dims: stage z[c0..c0+63][slice] in sB, acc2 += G z.
-//   Thread (tx, ty) accumulates rows ty*4..+3 at dims dc0 + slice*32 + tx*2 + {0,1}, slice = 0..3:
+//   (3) for 2 halves of 64 dims: stage z[c0..c0+63][half] in sZ, acc2 += G z.
+//   Thread (tx, ty) accumulates rows ty*4..+3 at dims dc0 + half*64 + tx*4 + {0..3}, half = 0, 1:
 //   a block covers 32 rows x 128 dims of one column split; gridDim.z = ceil(D / 128) blocks share the
 //   rows. nt_xent_grad then sums the splits and applies - 2 z_pos(i) and the scale.
 //
 // Params  z: .u64 [2N, D] f32; lse: .u64 [2N] f32 (from nt_xent_merge); part: .u64 [splits][2N][D] out;
 //         rows = 2N, dim = D: .u32; scale2 = log2(e)/tau: .f32; splitCols: .u32 (multiple of 64)
 // Launch  block (128,1,1), grid (ceil(2N / 32), splits, ceil(D / 128)), no dynamic shared memory
-//         (static: sA, sB, sG 64x36 floats, 22.5 KB).
+//         (static: sA, sB, sG 64x36 and sZ 64x68 floats, 40 KB).
 // -----------------------------------------------------------------------------------------------
 .visible .entry nt_xent_backward(
     .param .u64 z,
@@ -500,8 +500,8 @@ def backward():
 {""")
     o.append(COMMON_REGS)
     o.append("    .reg .f32 %li<4>, %lj<4>, %g, %y, %outScale, %zp;")
-    o.append("    .reg .f32 %g0, %g1, %g2, %g3, %w0, %w1;")
-    o.append("    .reg .b32 %dc0, %sGbase, %gPtr, %zPtr, %sl, %d;")
+    o.append("    .reg .f32 %g0, %g1, %g2, %g3, %w0, %w1, %w2, %w3;")
+    o.append("    .reg .b32 %dc0, %sGbase, %sZbase, %gPtr, %zPtr, %sl, %d;")
     o.append("    .reg .b64 %plse, %pgrad;")
     o.append("    .reg .f32 " + ", ".join(f"%d{r}_{k}" for r in R4 for k in range(8)) + ";")
     o.append(PROLOGUE)
@@ -511,6 +511,7 @@ def backward():
     mov.u32 %dc0, %ctaid.z;
     shl.b32 %dc0, %dc0, 7;              // this block's dims start at 128 * blockIdx.y
     mov.u32 %sGbase, sG;
+    mov.u32 %sZbase, sZ;
 
     // L_i = lse_i * log2(e) for this thread's 4 rows (+inf past 2N: G = 0 there)""")
     for r in R4:
@@ -522,7 +523,7 @@ def backward():
         o.append(f"    add.s64 %addr, %plse, %off;")
         o.append(f"    @%p ld.global.f32 %li{r}, [%addr];")
         o.append(f"    @%p mul.f32 %li{r}, %li{r}, 0f3FB8AA3B;")
-    o.append("    // gradient accumulators: %d<r>_<k> is row ty*4+r, dim dc0 + (k/2)*32 + tx*2 + k%2")
+    o.append("    // gradient accumulators: %d<r>_<k> is row ty*4+r, dim dc0 + (k/4)*64 + tx*4 + k%4")
     for r in R4:
         o.append("    " + " ".join(f"mov.f32 %d{r}_{k}, 0f00000000;" for k in range(8)))
     o.append("""
@@ -565,16 +566,16 @@ COLTILE:
         o.append(f"    shl.b32 %sidx, %sidx, 2;")
         o.append(f"    add.u32 %sidx, %sidx, %sGbase;")
         o.append(f"    st.shared.v4.f32 [%sidx], {{%acc0{c}, %acc1{c}, %acc2{c}, %acc3{c}}};")
-    for sl in range(4):
-        o.append(f"""    // ---- dims slice {sl}: stage z[c0 .. c0+63][dc0 + {sl*32} .. +31] into sB[j][d] (32 floats a row) ----
+    for h in range(2):
+        o.append(f"""    // ---- dims half {h}: stage z[c0 .. c0+63][dc0 + {h*64} .. +63] into sZ[j][d] (row stride 68) ----
     bar.sync 0;
     mov.u32 %q, 0;
-LOADZ{sl}:
+LOADZ{h}:
     mad.lo.u32 %e, %q, 128, %t;
-    shr.u32 %er, %e, 5;
-    and.b32 %ek, %e, 31;
+    shr.u32 %er, %e, 6;                 // j: 64 consecutive dims of one row per 64 threads (coalesced)
+    and.b32 %ek, %e, 63;
     add.u32 %gr, %c0, %er;
-    add.u32 %gk, %dc0, {sl*32};
+    add.u32 %gk, %dc0, {h*64};
     add.u32 %gk, %gk, %ek;
     mov.f32 %v, 0f00000000;
     setp.lt.u32 %p, %gr, %rows;
@@ -583,29 +584,30 @@ LOADZ{sl}:
     mul.wide.u32 %off, %idx, 4;
     add.s64 %addr, %pz, %off;
     @%p ld.global.nc.f32 %v, [%addr];
-    shl.b32 %sidx, %e, 2;
-    add.u32 %sidx, %sidx, %sBbase;
+    mad.lo.u32 %sidx, %er, 68, %ek;
+    shl.b32 %sidx, %sidx, 2;
+    add.u32 %sidx, %sidx, %sZbase;
     st.shared.f32 [%sidx], %v;
     add.u32 %q, %q, 1;
-    setp.lt.u32 %p, %q, 16;
-    @%p bra LOADZ{sl};
+    setp.lt.u32 %p, %q, 32;
+    @%p bra LOADZ{h};
     bar.sync 0;
-    // acc2 += G[rows][j] * z_j[dims] for j = 0..63
+    // acc2 += G[rows][j] z_j[dims] for j = 0..63: g = sG[j][ty*4 .. +3], w = sZ[j][tx*4 .. +3], 16 FMAs
     mov.u32 %kk, 0;
     shl.b32 %gPtr, %ty, 4;
     add.u32 %gPtr, %gPtr, %sGbase;
-    shl.b32 %zPtr, %tx, 3;
-    add.u32 %zPtr, %zPtr, %sBbase;
-GZ{sl}:
+    shl.b32 %zPtr, %tx, 4;
+    add.u32 %zPtr, %zPtr, %sZbase;
+GZ{h}:
     ld.shared.v4.f32 {{%g0, %g1, %g2, %g3}}, [%gPtr];
-    ld.shared.v2.f32 {{%w0, %w1}}, [%zPtr];""")
+    ld.shared.v4.f32 {{%w0, %w1, %w2, %w3}}, [%zPtr];""")
         for r in R4:
-            o.append(f"    fma.rn.f32 %d{r}_{2*sl}, %g{r}, %w0, %d{r}_{2*sl}; fma.rn.f32 %d{r}_{2*sl+1}, %g{r}, %w1, %d{r}_{2*sl+1};")
+            o.append("    " + " ".join(f"fma.rn.f32 %d{r}_{4*h+c}, %g{r}, %w{c}, %d{r}_{4*h+c};" for c in R4))
         o.append(f"""    add.u32 %gPtr, %gPtr, 144;          // next j: one sG row of 36 floats
-    add.u32 %zPtr, %zPtr, 128;          // next j: one staged z row of 32 floats
+    add.u32 %zPtr, %zPtr, 272;          // next j: one sZ row of 68 floats
     add.u32 %kk, %kk, 1;
     setp.lt.u32 %p, %kk, 64;
-    @%p bra GZ{sl};""")
+    @%p bra GZ{h};""")
     o.append("""    bar.sync 0;                         // sB and sG are rewritten by the next tile
     add.u32 %c0, %c0, 64;
     bra.uni COLTILE;
@@ -619,8 +621,8 @@ COLTILES_DONE:
         o.append(f"    @%p bra DONE;")
         o.append(f"    mad.lo.u32 %gr, %split, %rows, %i;       // row of part: split * 2N + i")
         for k in range(8):
-            o.append(f"    mad.lo.u32 %d, %tx, 2, %dc0;")
-            o.append(f"    add.u32 %d, %d, {(k // 2) * 32 + k % 2};")
+            o.append(f"    mad.lo.u32 %d, %tx, 4, %dc0;")
+            o.append(f"    add.u32 %d, %d, {(k // 4) * 64 + k % 4};")
             o.append(f"    setp.lt.u32 %p, %d, %dim;")
             o.append(f"    mad.lo.u32 %idx, %gr, %dim, %d;")
             o.append(f"    mul.wide.u32 %off, %idx, 4;")
@@ -663,12 +665,14 @@ HEADER = """//
 
 // Shared tiles (module scope, used by nt_xent_forward and nt_xent_backward):
 //   sA[k][row]  32 dims x 32 rows of the block (row stride 36: 16-byte aligned rows, fewer bank conflicts)
-//   sB[k][col]  32 dims x 64 columns of the tile (row stride 68); reused as z[j][32 dims] in backward
+//   sB[k][col]  32 dims x 64 columns of the tile (row stride 68)
 //   sG[j][row]  64 columns x 32 rows of G in backward (row stride 36)
+//   sZ[j][d]    64 columns x 64 dims of z in backward (row stride 68)
 //   partial     256 partial sums of nt_xent_mean
 .shared .align 16 .f32 sA[1152];
 .shared .align 16 .f32 sB[2176];
 .shared .align 16 .f32 sG[2304];
+.shared .align 16 .f32 sZ[4352];
 .shared .align 16 .f32 partial[256];
 """
 
