@@ -176,51 +176,25 @@ def s_tile(indent="    "):
     o.append("KCHUNK_{L}:")
     o.append("    setp.ge.u32 %p, %k0, %dim;")
     o.append("    @%p bra KCHUNK_DONE_{L};")
-    o.append("    // stage z[row0 .. row0+31][k0 .. k0+31] into sA[k][row] (zero outside the matrix): 8 loads per thread,")
-    o.append("    // a warp reads 32 consecutive k of one row (coalesced)")
-    o.append("    mov.u32 %q, 0;")
-    o.append("LOADA_{L}:")
-    o.append("    mad.lo.u32 %e, %q, 128, %t;")
-    o.append("    shr.u32 %er, %e, 5;")
-    o.append("    and.b32 %ek, %e, 31;")
-    o.append("    add.u32 %gr, %row0, %er;")
-    o.append("    add.u32 %gk, %k0, %ek;")
-    o.append("    mov.f32 %v, 0f00000000;")
-    o.append("    setp.lt.u32 %p, %gr, %rows;")
-    o.append("    setp.lt.and.u32 %p, %gk, %dim, %p;")
+    o.append("    // stage z[row0 .. row0+31][k0 .. k0+31] into sA[k][row] and z[c0 .. c0+63][k0 .. k0+31] into sB[k][col],")
+    o.append("    // zero outside the matrix. Thread t loads dim k0 + (t & 31) of rows (t >> 5) + 4q: a warp reads 32")
+    o.append("    // consecutive dims of one row (coalesced); q unrolled, 8 loads for sA and 16 for sB.")
+    o.append("    add.u32 %gk, %k0, %ekT;")
+    o.append("    setp.lt.u32 %q0, %gk, %dim;         // this thread's dim is inside the matrix")
+    o.append("    add.u32 %gr, %row0, %erT;")
     o.append("    mad.lo.u32 %idx, %gr, %dim, %gk;")
     o.append("    mul.wide.u32 %off, %idx, 4;")
     o.append("    add.s64 %addr, %pz, %off;")
-    o.append("    @%p ld.global.nc.f32 %v, [%addr];")
-    o.append("    mad.lo.u32 %sidx, %ek, 36, %er;")
-    o.append("    shl.b32 %sidx, %sidx, 2;")
-    o.append("    add.u32 %sidx, %sidx, %sAbase;")
-    o.append("    st.shared.f32 [%sidx], %v;")
-    o.append("    add.u32 %q, %q, 1;")
-    o.append("    setp.lt.u32 %p, %q, 8;")
-    o.append("    @%p bra LOADA_{L};")
-    o.append("    // stage z[c0 .. c0+63][k0 .. k0+31] into sB[k][col]: 16 loads per thread")
-    o.append("    mov.u32 %q, 0;")
-    o.append("LOADB_{L}:")
-    o.append("    mad.lo.u32 %e, %q, 128, %t;")
-    o.append("    shr.u32 %er, %e, 5;")
-    o.append("    and.b32 %ek, %e, 31;")
-    o.append("    add.u32 %gr, %c0, %er;")
-    o.append("    add.u32 %gk, %k0, %ek;")
-    o.append("    mov.f32 %v, 0f00000000;")
-    o.append("    setp.lt.u32 %p, %gr, %rows;")
-    o.append("    setp.lt.and.u32 %p, %gk, %dim, %p;")
+    for q in range(8):
+        o.append(f"    setp.lt.and.u32 %p, %gr, %rows, %q0; mov.f32 %v, 0f00000000; @%p ld.global.nc.f32 %v, [%addr];")
+        o.append(f"    st.shared.f32 [%sAw+{16*q}], %v; add.u32 %gr, %gr, 4; add.s64 %addr, %addr, %rowStep;")
+    o.append("    add.u32 %gr, %c0, %erT;")
     o.append("    mad.lo.u32 %idx, %gr, %dim, %gk;")
     o.append("    mul.wide.u32 %off, %idx, 4;")
     o.append("    add.s64 %addr, %pz, %off;")
-    o.append("    @%p ld.global.nc.f32 %v, [%addr];")
-    o.append("    mad.lo.u32 %sidx, %ek, 68, %er;")
-    o.append("    shl.b32 %sidx, %sidx, 2;")
-    o.append("    add.u32 %sidx, %sidx, %sBbase;")
-    o.append("    st.shared.f32 [%sidx], %v;")
-    o.append("    add.u32 %q, %q, 1;")
-    o.append("    setp.lt.u32 %p, %q, 16;")
-    o.append("    @%p bra LOADB_{L};")
+    for q in range(16):
+        o.append(f"    setp.lt.and.u32 %p, %gr, %rows, %q0; mov.f32 %v, 0f00000000; @%p ld.global.nc.f32 %v, [%addr];")
+        o.append(f"    st.shared.f32 [%sBw+{16*q}], %v; add.u32 %gr, %gr, 4; add.s64 %addr, %addr, %rowStep;")
     o.append("    bar.sync 0;")
     o.append("    // 32 rank-1 updates: a = sA[kk][ty*4 .. +3], b = sB[kk][tx*4 .. +3], acc += a b^T (16 FMAs per 2 shared loads)")
     o.append("    mov.u32 %kk, 0;")
@@ -245,7 +219,8 @@ def s_tile(indent="    "):
 COMMON_REGS = """    .reg .pred %p, %q0, %isDiag, %isPad;
     .reg .b32 %t, %tx, %ty, %row0, %c0, %k0, %kk, %q, %e, %er, %ek, %gr, %gk, %idx, %sidx;
     .reg .b32 %rows, %dim, %half, %sAbase, %sBbase, %aRead, %bRead, %aPtr, %bPtr, %myRow, %i, %j, %pos;
-    .reg .b64 %pz, %off, %addr, %splitBytes, %nsplit64;
+    .reg .b64 %pz, %off, %addr, %splitBytes, %nsplit64, %rowStep;
+    .reg .b32 %erT, %ekT, %sAw, %sBw;
     .reg .b32 %cbeg, %cend, %splitCols, %split, %nsplit;
     .reg .f32 %v, %scale2, %a<4>, %b<4>, %x;
     .reg .f32 %acc00, %acc01, %acc02, %acc03, %acc10, %acc11, %acc12, %acc13;
@@ -277,7 +252,18 @@ PROLOGUE = """    mov.u32 %t, %tid.x;
     shl.b32 %aRead, %ty, 4;             // byte offset of sA[0][ty*4]
     add.u32 %aRead, %aRead, %sAbase;
     shl.b32 %bRead, %tx, 4;             // byte offset of sB[0][tx*4]
-    add.u32 %bRead, %bRead, %sBbase;"""
+    add.u32 %bRead, %bRead, %sBbase;
+    // staging: thread t loads row (t >> 5) + 4q, dim (t & 31) of each chunk; it writes sA[t & 31][(t >> 5) + 4q]
+    // and sB[t & 31][(t >> 5) + 4q]; one step of q is 4 rows: 16 D bytes in z, 16 bytes in shared
+    shr.u32 %erT, %t, 5;
+    and.b32 %ekT, %t, 31;
+    mad.lo.u32 %sAw, %ekT, 36, %erT;
+    shl.b32 %sAw, %sAw, 2;
+    add.u32 %sAw, %sAw, %sAbase;
+    mad.lo.u32 %sBw, %ekT, 68, %erT;
+    shl.b32 %sBw, %sBw, 2;
+    add.u32 %sBw, %sBw, %sBbase;
+    mul.wide.u32 %rowStep, %dim, 16;"""
 
 def forward():
     o = []
@@ -501,7 +487,8 @@ def backward():
     o.append(COMMON_REGS)
     o.append("    .reg .f32 %li<4>, %lj<4>, %g, %y, %outScale, %zp;")
     o.append("    .reg .f32 %g0, %g1, %g2, %g3, %w0, %w1, %w2, %w3;")
-    o.append("    .reg .b32 %dc0, %sGbase, %sZbase, %gPtr, %zPtr, %sl, %d;")
+    o.append("    .reg .b32 %dc0, %sGbase, %sZbase, %gPtr, %zPtr, %sl, %d, %erZ, %ekZ, %sZw;")
+    o.append("    .reg .b64 %zStep;")
     o.append("    .reg .b64 %plse, %pgrad;")
     o.append("    .reg .f32 " + ", ".join(f"%d{r}_{k}" for r in R4 for k in range(8)) + ";")
     o.append(PROLOGUE)
@@ -512,6 +499,13 @@ def backward():
     shl.b32 %dc0, %dc0, 7;              // this block's dims start at 128 * blockIdx.y
     mov.u32 %sGbase, sG;
     mov.u32 %sZbase, sZ;
+    // z staging for G z: thread t writes sZ[(t >> 6) + 2q][t & 63]; one step of q is 2 rows
+    shr.u32 %erZ, %t, 6;
+    and.b32 %ekZ, %t, 63;
+    mad.lo.u32 %sZw, %erZ, 68, %ekZ;
+    shl.b32 %sZw, %sZw, 2;
+    add.u32 %sZw, %sZw, %sZbase;
+    mul.wide.u32 %zStep, %dim, 8;
 
     // L_i = lse_i * log2(e) for this thread's 4 rows (+inf past 2N: G = 0 there)""")
     for r in R4:
@@ -569,28 +563,16 @@ COLTILE:
     for h in range(2):
         o.append(f"""    // ---- dims half {h}: stage z[c0 .. c0+63][dc0 + {h*64} .. +63] into sZ[j][d] (row stride 68) ----
     bar.sync 0;
-    mov.u32 %q, 0;
-LOADZ{h}:
-    mad.lo.u32 %e, %q, 128, %t;
-    shr.u32 %er, %e, 6;                 // j: 64 consecutive dims of one row per 64 threads (coalesced)
-    and.b32 %ek, %e, 63;
-    add.u32 %gr, %c0, %er;
+    // thread t loads dim (t & 63) of rows j = (t >> 6) + 2q, q = 0..31 unrolled (coalesced 64-float rows)
     add.u32 %gk, %dc0, {h*64};
-    add.u32 %gk, %gk, %ek;
-    mov.f32 %v, 0f00000000;
-    setp.lt.u32 %p, %gr, %rows;
-    setp.lt.and.u32 %p, %gk, %dim, %p;
+    add.u32 %gk, %gk, %ekZ;
+    setp.lt.u32 %q0, %gk, %dim;
+    add.u32 %gr, %c0, %erZ;
     mad.lo.u32 %idx, %gr, %dim, %gk;
     mul.wide.u32 %off, %idx, 4;
     add.s64 %addr, %pz, %off;
-    @%p ld.global.nc.f32 %v, [%addr];
-    mad.lo.u32 %sidx, %er, 68, %ek;
-    shl.b32 %sidx, %sidx, 2;
-    add.u32 %sidx, %sidx, %sZbase;
-    st.shared.f32 [%sidx], %v;
-    add.u32 %q, %q, 1;
-    setp.lt.u32 %p, %q, 32;
-    @%p bra LOADZ{h};
+""" + "\n".join(f"    setp.lt.and.u32 %p, %gr, %rows, %q0; mov.f32 %v, 0f00000000; @%p ld.global.nc.f32 %v, [%addr];\n"
+                 f"    st.shared.f32 [%sZw+{544*q}], %v; add.u32 %gr, %gr, 2; add.s64 %addr, %addr, %zStep;" for q in range(32)) + f"""
     bar.sync 0;
     // acc2 += G[rows][j] z_j[dims] for j = 0..63: g = sG[j][ty*4 .. +3], w = sZ[j][tx*4 .. +3], 16 FMAs
     mov.u32 %kk, 0;
