@@ -164,28 +164,30 @@ GRAD_DONE:
 # Writes nt_xent.ptx. The unrolled register blocks (4x4 dot products, 4x8 gradient accumulators) are
 # spelled out here once; everything else is the text as it appears in the file.
 R4 = range(4)
+R8 = range(8)
 
-def s_tile(indent="    "):
-    """The shared similarity-tile code: acc[r][c] = z_(row0+ty*4+r) . z_(c0+tx*4+c) over all of D."""
+def s_tile(rt=4):
+    """The shared similarity-tile code: acc[r][c] = z_(row0+ty*rt+r) . z_(c0+tx*4+c) over all of D (rt = 4 or 8 rows a thread)."""
+    RB = 8 * rt; SA = RB + 4
     o = []
-    o.append("    // ---- S tile: %acc_r_c = z_i . z_j for this thread's 4 rows x 4 columns, D in chunks of 32 ----")
-    for r in R4:
+    o.append(f"    // ---- S tile: %acc_r_c = z_i . z_j for this thread's {rt} rows x 4 columns, D in chunks of 32 ----")
+    for r in range(rt):
         for c in R4:
             o.append(f"    mov.f32 %acc{r}{c}, 0f00000000;")
     o.append("    mov.u32 %k0, 0;")
     o.append("KCHUNK_{L}:")
     o.append("    setp.ge.u32 %p, %k0, %dim;")
     o.append("    @%p bra KCHUNK_DONE_{L};")
-    o.append("    // stage z[row0 .. row0+31][k0 .. k0+31] into sA[k][row] and z[c0 .. c0+63][k0 .. k0+31] into sB[k][col],")
+    o.append(f"    // stage z[row0 .. row0+{RB-1}][k0 .. k0+31] into sA[k][row] and z[c0 .. c0+63][k0 .. k0+31] into sB[k][col],")
     o.append("    // zero outside the matrix. Thread t loads dim k0 + (t & 31) of rows (t >> 5) + 4q: a warp reads 32")
-    o.append("    // consecutive dims of one row (coalesced); q unrolled, 8 loads for sA and 16 for sB.")
+    o.append(f"    // consecutive dims of one row (coalesced); q unrolled, {RB // 4} loads for sA and 16 for sB.")
     o.append("    add.u32 %gk, %k0, %ekT;")
     o.append("    setp.lt.u32 %q0, %gk, %dim;         // this thread's dim is inside the matrix")
     o.append("    add.u32 %gr, %row0, %erT;")
     o.append("    mad.lo.u32 %idx, %gr, %dim, %gk;")
     o.append("    mul.wide.u32 %off, %idx, 4;")
     o.append("    add.s64 %addr, %pz, %off;")
-    for q in range(8):
+    for q in range(RB // 4):
         o.append(f"    setp.lt.and.u32 %p, %gr, %rows, %q0; mov.f32 %v, 0f00000000; @%p ld.global.nc.f32 %v, [%addr];")
         o.append(f"    st.shared.f32 [%sAw+{16*q}], %v; add.u32 %gr, %gr, 4; add.s64 %addr, %addr, %rowStep;")
     o.append("    add.u32 %gr, %c0, %erT;")
@@ -196,16 +198,18 @@ def s_tile(indent="    "):
         o.append(f"    setp.lt.and.u32 %p, %gr, %rows, %q0; mov.f32 %v, 0f00000000; @%p ld.global.nc.f32 %v, [%addr];")
         o.append(f"    st.shared.f32 [%sBw+{16*q}], %v; add.u32 %gr, %gr, 4; add.s64 %addr, %addr, %rowStep;")
     o.append("    bar.sync 0;")
-    o.append("    // 32 rank-1 updates: a = sA[kk][ty*4 .. +3], b = sB[kk][tx*4 .. +3], acc += a b^T (16 FMAs per 2 shared loads)")
+    o.append(f"    // 32 rank-1 updates: a = sA[kk][ty*{rt} .. +{rt-1}], b = sB[kk][tx*4 .. +3], acc += a b^T ({rt*4} FMAs per {rt//4+1} shared loads)")
     o.append("    mov.u32 %kk, 0;")
     o.append("    mov.u32 %aPtr, %aRead;")
     o.append("    mov.u32 %bPtr, %bRead;")
     o.append("RANK1_{L}:")
     o.append("    ld.shared.v4.f32 {%a0, %a1, %a2, %a3}, [%aPtr];")
+    if rt == 8:
+        o.append("    ld.shared.v4.f32 {%a4, %a5, %a6, %a7}, [%aPtr+16];")
     o.append("    ld.shared.v4.f32 {%b0, %b1, %b2, %b3}, [%bPtr];")
-    for r in R4:
+    for r in range(rt):
         o.append("    " + " ".join(f"fma.rn.f32 %acc{r}{c}, %a{r}, %b{c}, %acc{r}{c};" for c in R4))
-    o.append("    add.u32 %aPtr, %aPtr, 144;          // next k: one sA row of 36 floats")
+    o.append(f"    add.u32 %aPtr, %aPtr, {SA*4};          // next k: one sA row of {SA} floats")
     o.append("    add.u32 %bPtr, %bPtr, 272;          // next k: one sB row of 68 floats")
     o.append("    add.u32 %kk, %kk, 1;")
     o.append("    setp.lt.u32 %p, %kk, 32;")
@@ -222,7 +226,7 @@ COMMON_REGS = """    .reg .pred %p, %q0, %isDiag, %isPad;
     .reg .b64 %pz, %off, %addr, %splitBytes, %nsplit64, %rowStep;
     .reg .b32 %erT, %ekT, %sAw, %sBw;
     .reg .b32 %cbeg, %cend, %splitCols, %split, %nsplit;
-    .reg .f32 %v, %scale2, %a<4>, %b<4>, %x;
+    .reg .f32 %v, %scale2, %a<8>, %b<4>, %x;
     .reg .f32 %acc00, %acc01, %acc02, %acc03, %acc10, %acc11, %acc12, %acc13;
     .reg .f32 %acc20, %acc21, %acc22, %acc23, %acc30, %acc31, %acc32, %acc33;"""
 
@@ -237,19 +241,21 @@ SPLIT = """    // this block's columns: split = blockIdx.y covers [cbeg, cend), 
     mul.wide.u32 %splitBytes, %rows, 4;
     mul.lo.u64 %splitBytes, %splitBytes, %nsplit64;"""
 
-PROLOGUE = """    mov.u32 %t, %tid.x;
+def prologue(rt=4):
+    RB = 8 * rt; SA = RB + 4
+    return f"""    mov.u32 %t, %tid.x;
     and.b32 %tx, %t, 15;                // column group: columns tx*4 .. tx*4+3 of each tile
-    shr.u32 %ty, %t, 4;                 // row group: rows ty*4 .. ty*4+3 of the block
+    shr.u32 %ty, %t, 4;                 // row group: rows ty*{rt} .. ty*{rt}+{rt-1} of the block
     mov.u32 %row0, %ctaid.x;
-    shl.b32 %row0, %row0, 5;            // row0 = 32 * blockIdx.x
+    mul.lo.u32 %row0, %row0, {RB};         // row0 = {RB} * blockIdx.x
     ld.param.u64 %pz, [z];
     ld.param.u32 %rows, [rows];
     ld.param.u32 %dim, [dim];
     ld.param.f32 %scale2, [scale2];
     shr.u32 %half, %rows, 1;            // N
-    mov.u32 %sAbase, sA;
+    mov.u32 %sAbase, {'sA' if rt == 4 else 'sA8'};
     mov.u32 %sBbase, sB;
-    shl.b32 %aRead, %ty, 4;             // byte offset of sA[0][ty*4]
+    mul.lo.u32 %aRead, %ty, {rt*4};            // byte offset of sA[0][ty*{rt}]
     add.u32 %aRead, %aRead, %sAbase;
     shl.b32 %bRead, %tx, 4;             // byte offset of sB[0][tx*4]
     add.u32 %bRead, %bRead, %sBbase;
@@ -257,7 +263,7 @@ PROLOGUE = """    mov.u32 %t, %tid.x;
     // and sB[t & 31][(t >> 5) + 4q]; one step of q is 4 rows: 16 D bytes in z, 16 bytes in shared
     shr.u32 %erT, %t, 5;
     and.b32 %ekT, %t, 31;
-    mad.lo.u32 %sAw, %ekT, 36, %erT;
+    mad.lo.u32 %sAw, %ekT, {SA}, %erT;
     shl.b32 %sAw, %sAw, 2;
     add.u32 %sAw, %sAw, %sAbase;
     mad.lo.u32 %sBw, %ekT, 68, %erT;
@@ -283,9 +289,9 @@ def forward():
 // Params  z: .u64 [2N, D] row-major f32 (rows normalised); part: .u64 [3][splits][2N] f32 output
 //         (m, S, t_pos); rows = 2N, dim = D: .u32; scale2 = log2(e) / tau: .f32;
 //         splitCols: .u32 columns per split, a multiple of 64
-// Launch  block (128,1,1) = 16 column groups x 8 row groups, grid (ceil(2N / 32), splits, 1), no dynamic
-//         shared memory (static: sA 32x36 and sB 32x68 floats, 13 KB).
-//         Thread (tx, ty) computes rows row0 + ty*4 .. +3 against columns c0 + tx*4 .. +3 of each tile.
+// Launch  block (128,1,1) = 16 column groups x 8 row groups, grid (ceil(2N / 64), splits, 1), no dynamic
+//         shared memory (static: sA8 32x68 and sB 32x68 floats, 17 KB).
+//         Thread (tx, ty) computes rows row0 + ty*8 .. +7 against columns c0 + tx*4 .. +3 of each tile.
 // -----------------------------------------------------------------------------------------------
 .visible .entry nt_xent_forward(
     .param .u64 z,
@@ -296,16 +302,17 @@ def forward():
     .param .u32 splitCols
 )
 {""")
+    o.append("    .shared .align 16 .f32 sA8[2176];\n    .shared .align 16 .f32 sB[2176];")
     o.append(COMMON_REGS)
-    o.append("    .reg .f32 %m<4>, %s<4>, %tp<4>, %mt, %mn, %mo, %so, %fac, %lg, %out;")
+    o.append("    .reg .f32 %m<8>, %s<8>, %tp<8>, %mt, %mn, %mo, %so, %fac, %lg, %out;\n    .reg .f32 " + ", ".join(f"%acc{r}{c}" for r in range(4, 8) for c in R4) + ";")
     o.append("    .reg .b32 %lane, %sh;")
     o.append("    .reg .b64 %ppart;")
-    o.append(PROLOGUE)
+    o.append(prologue(8))
     o.append(SPLIT)
     o.append("""
     // running state per row: m = -1e30 (finite, so 2^(m - m_new) never sees inf - inf), S = 0, t_pos = -inf
 """)
-    for r in R4:
+    for r in R8:
         o.append(f"    mov.f32 %m{r}, 0fF149F2CA; mov.f32 %s{r}, 0f00000000; mov.f32 %tp{r}, 0fFF800000;")
     o.append("""
     mov.u32 %c0, %cbeg;
@@ -313,11 +320,11 @@ COLTILE:
     setp.ge.u32 %p, %c0, %cend;
     @%p bra COLTILES_DONE;
 """)
-    o.append(s_tile().replace("{L}", "F"))
-    o.append("    // ---- online log-sum-exp update of this thread's 4 rows with its 4 columns ----")
-    for r in R4:
-        o.append(f"    // row r = {r}: i = row0 + ty*4 + {r}; pos(i) = (i + N) mod 2N")
-        o.append(f"    mad.lo.u32 %i, %ty, 4, %row0;")
+    o.append(s_tile(8).replace("{L}", "F"))
+    o.append("    // ---- online log-sum-exp update of this thread's 8 rows with its 4 columns ----")
+    for r in R8:
+        o.append(f"    // row r = {r}: i = row0 + ty*8 + {r}; pos(i) = (i + N) mod 2N")
+        o.append(f"    mad.lo.u32 %i, %ty, 8, %row0;")
         o.append(f"    add.u32 %i, %i, {r};")
         o.append(f"    add.u32 %pos, %i, %half;")
         o.append(f"    setp.ge.u32 %p, %pos, %rows;")
@@ -349,7 +356,7 @@ COLTILE:
 
 COLTILES_DONE:
     // ---- merge the 16 partial (m, S) of each row across the row group's lanes (xor 8, 4, 2, 1) ----""")
-    for r in R4:
+    for r in R8:
         o.append(f"    // row {r}")
         for sh in (8, 4, 2, 1):
             o.append(f"    shfl.sync.bfly.b32 %mo, %m{r}, {sh}, 31, 0xffffffff;")
@@ -369,8 +376,8 @@ COLTILES_DONE:
     setp.ne.u32 %p, %tx, 0;
     @%p bra DONE;
     ld.param.u64 %ppart, [part];""")
-    for r in R4:
-        o.append(f"    mad.lo.u32 %i, %ty, 4, %row0;")
+    for r in R8:
+        o.append(f"    mad.lo.u32 %i, %ty, 8, %row0;")
         o.append(f"    add.u32 %i, %i, {r};")
         o.append(f"    setp.ge.u32 %p, %i, %rows;")
         o.append(f"    @%p bra DONE;")
@@ -400,6 +407,7 @@ def mean():
     .param .u32 rows
 )
 {
+    .shared .align 16 .f32 partial[256];
     .reg .pred %p;
     .reg .b32 %t, %i, %rows, %s, %myAddr, %otherAddr, %base;
     .reg .b64 %pin, %pout, %off, %addr;
@@ -484,6 +492,7 @@ def backward():
     .param .u32 splitCols
 )
 {""")
+    o.append("    .shared .align 16 .f32 sA[1152];\n    .shared .align 16 .f32 sB[2176];\n    .shared .align 16 .f32 sG[2304];\n    .shared .align 16 .f32 sZ[4352];")
     o.append(COMMON_REGS)
     o.append("    .reg .f32 %li<4>, %lj<4>, %g, %y, %outScale, %zp;")
     o.append("    .reg .f32 %g0, %g1, %g2, %g3, %w0, %w1, %w2, %w3;")
@@ -491,7 +500,7 @@ def backward():
     o.append("    .reg .b64 %zStep;")
     o.append("    .reg .b64 %plse, %pgrad;")
     o.append("    .reg .f32 " + ", ".join(f"%d{r}_{k}" for r in R4 for k in range(8)) + ";")
-    o.append(PROLOGUE)
+    o.append(prologue(4))
     o.append(SPLIT)
     o.append("""    ld.param.u64 %plse, [lse];
     ld.param.u64 %pgrad, [part];
@@ -526,7 +535,7 @@ COLTILE:
     setp.ge.u32 %p, %c0, %cend;
     @%p bra COLTILES_DONE;
 """)
-    o.append(s_tile().replace("{L}", "B"))
+    o.append(s_tile(4).replace("{L}", "B"))
     o.append("    // ---- G = 2^(t - L_i) + 2^(t - L_j), zero at j = i and past 2N; stored to sG[j][row] ----")
     for c in R4:
         o.append(f"    mad.lo.u32 %j, %tx, 4, %c0;")
@@ -628,8 +637,8 @@ HEADER = """//
 // one scale (scale2), so exp(s - LSE) = 2^(t - L) with L = LSE log2(e).
 //
 // Kernels (forward = forward, merge, mean; backward = backward, grad)
-//   nt_xent_forward    per-row online max/sum over one column split; 32 rows per block, column tiles of
-//                      64 streamed through shared memory, 4x4 register tile per thread
+//   nt_xent_forward    per-row online max/sum over one column split; 64 rows per block, column tiles of
+//                      64 streamed through shared memory, 8x4 register tile per thread
 //   nt_xent_merge      merges the splits' (m, S) per row, in split order: lse (saved) and row losses
 //   nt_xent_mean       the mean of the 2N row losses, one block, fixed summation order
 //   nt_xent_backward   per column split, sum_j G_ij z_j, recomputing each S tile from z and the saved
@@ -645,17 +654,13 @@ HEADER = """//
 .target sm_70
 .address_size 64
 
-// Shared tiles (module scope, used by nt_xent_forward and nt_xent_backward):
+// Shared tiles (each declared inside the kernels that use it):
 //   sA[k][row]  32 dims x 32 rows of the block (row stride 36: 16-byte aligned rows, fewer bank conflicts)
+//   sA8[k][row] 32 dims x 64 rows of the forward's block (row stride 68)
 //   sB[k][col]  32 dims x 64 columns of the tile (row stride 68)
 //   sG[j][row]  64 columns x 32 rows of G in backward (row stride 36)
 //   sZ[j][d]    64 columns x 64 dims of z in backward (row stride 68)
 //   partial     256 partial sums of nt_xent_mean
-.shared .align 16 .f32 sA[1152];
-.shared .align 16 .f32 sB[2176];
-.shared .align 16 .f32 sG[2304];
-.shared .align 16 .f32 sZ[4352];
-.shared .align 16 .f32 partial[256];
 """
 
 text = HEADER + "\n" + forward() + "\n" + mean() + "\n" + backward()

@@ -12,14 +12,14 @@ import sslj.kernels.runtime.KernelArgs;
  * the building blocks that the CUDA backend's ntXentForward / ntXentBackward call.
  *
  * <pre>
- *   forward   nt_xent_forward  grid (ceil(2N/32), splits), 128 threads: per split (m, S, t_pos) per row
+ *   forward   nt_xent_forward  grid (ceil(2N/64), splits), 128 threads: per split (m, S, t_pos) per row
  *             nt_xent_merge    ceil(2N/256) x 256:  lse [2N], rowLoss [2N] (splits merged in order)
  *             nt_xent_mean     1 x 256 threads:     loss = mean(rowLoss), fixed order
  *   backward  nt_xent_backward grid (ceil(2N/32), splits, ceil(D/128)), 128 threads: per split Σ_j G_ij z_j
  *             nt_xent_grad     ceil(2N·D/256) x 256: grad = scale (Σ_splits − 2 z_pos)
  * </pre>
  *
- * The columns j are split into {@link #splits} ranges so that small batches still launch enough
+ * The columns j are split into {@link #forwardSplits} / {@link #backwardSplits} ranges so that small batches still launch enough
  * blocks to fill a GPU (about 1024); the split count depends on 2N only, so a given input gives the
  * same bits on every run. The caller provides the workspaces ({@link #forwardWorkspaceFloats},
  * {@link #backwardWorkspaceFloats}): O(N·D) like everything else.
@@ -30,7 +30,7 @@ import sslj.kernels.runtime.KernelArgs;
  */
 public final class NtXentKernels {
     public static final String MODULE = "/sslj/kernels/ptx/nt_xent.ptx";
-    private static final int THREADS = 128, ROWS_PER_BLOCK = 32, DIMS_PER_BLOCK = 128, MEAN_THREADS = 256;
+    private static final int THREADS = 128, FWD_ROWS = 64, BWD_ROWS = 32, DIMS_PER_BLOCK = 128, MEAN_THREADS = 256;
     private static final double LOG2E = 1.0 / Math.log(2.0);
 
     private final GpuRuntime rt;
@@ -48,20 +48,23 @@ public final class NtXentKernels {
     }
 
     /** Columns per split: a multiple of the 64-column tile, chosen so that about 1024 blocks run. */
-    static int splitCols(int rows) {
-        int tiles = blocks(rows, COL_TILE), rowBlocks = blocks(rows, ROWS_PER_BLOCK);
+    static int splitCols(int rows, int rowsPerBlock) {
+        int tiles = blocks(rows, COL_TILE), rowBlocks = blocks(rows, rowsPerBlock);
         int want = Math.max(1, Math.min(MAX_SPLITS, blocks(TARGET_BLOCKS, rowBlocks)));
         return blocks(tiles, Math.min(want, tiles)) * COL_TILE;
     }
 
-    /** How many column splits the kernels use for 2N = rows. */
-    public static int splits(int rows) { return blocks(rows, splitCols(rows)); }
+    /** How many column splits the forward uses for 2N = rows (64 rows a block). */
+    public static int forwardSplits(int rows) { return blocks(rows, splitCols(rows, FWD_ROWS)); }
+
+    /** How many column splits the backward uses for 2N = rows (32 rows a block). */
+    public static int backwardSplits(int rows) { return blocks(rows, splitCols(rows, BWD_ROWS)); }
 
     /** Floats of the forward's workspace: 3 partials per row and split, then the row losses. */
-    public static long forwardWorkspaceFloats(int rows) { return (3L * splits(rows) + 1) * rows; }
+    public static long forwardWorkspaceFloats(int rows) { return (3L * forwardSplits(rows) + 1) * rows; }
 
     /** Floats of the backward's workspace: one partial gradient per split. */
-    public static long backwardWorkspaceFloats(int rows, int dim) { return (long) splits(rows) * rows * dim; }
+    public static long backwardWorkspaceFloats(int rows, int dim) { return (long) backwardSplits(rows) * rows * dim; }
 
     /**
      * loss (1 float) = mean NT-Xent of z [rows, dim]; lse [rows] for {@link #backward}; work holds
@@ -73,9 +76,9 @@ public final class NtXentKernels {
         need("forward", "loss", loss, 1);
         need("forward", "lse", lse, rows);
         need("forward", "work", work, forwardWorkspaceFloats(rows));
-        int cols = splitCols(rows), splits = splits(rows);
+        int cols = splitCols(rows, FWD_ROWS), splits = forwardSplits(rows);
         DevicePtr rowLoss = work.offset(4L * 3 * splits * rows);
-        rt.launch(forward, Dim3.of(blocks(rows, ROWS_PER_BLOCK), splits), Dim3.of(THREADS), 0,
+        rt.launch(forward, Dim3.of(blocks(rows, FWD_ROWS), splits), Dim3.of(THREADS), 0,
                 KernelArgs.of().ptr(z).ptr(work).i32(rows).i32(dim).f32((float) (LOG2E / tau)).i32(cols));
         rt.launch(merge, Dim3.of(blocks(rows, MEAN_THREADS)), Dim3.of(MEAN_THREADS), 0,
                 KernelArgs.of().ptr(work).ptr(lse).ptr(rowLoss).i32(rows).i32(splits));
@@ -96,9 +99,9 @@ public final class NtXentKernels {
         if (backwardWorkspaceFloats(rows, dim) > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("NtXentKernels.backward: splits * rows * dim exceeds 2^31 - 1 floats");
         }
-        int cols = splitCols(rows), splits = splits(rows);
+        int cols = splitCols(rows, BWD_ROWS), splits = backwardSplits(rows);
         float outScale = (float) (gradScale / ((double) rows * tau));
-        rt.launch(backward, new Dim3(blocks(rows, ROWS_PER_BLOCK), splits, blocks(dim, DIMS_PER_BLOCK)), Dim3.of(THREADS), 0,
+        rt.launch(backward, new Dim3(blocks(rows, BWD_ROWS), splits, blocks(dim, DIMS_PER_BLOCK)), Dim3.of(THREADS), 0,
                 KernelArgs.of().ptr(z).ptr(lse).ptr(work).i32(rows).i32(dim).f32((float) (LOG2E / tau)).i32(cols));
         rt.launch(this.grad, Dim3.of(blocks(rows * dim, MEAN_THREADS)), Dim3.of(MEAN_THREADS), 0,
                 KernelArgs.of().ptr(work).ptr(z).ptr(grad).i32(rows).i32(dim).i32(splits).f32(outScale));
