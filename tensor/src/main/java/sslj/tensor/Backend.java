@@ -120,4 +120,16 @@ public interface Backend {
      * ones are dropped. bank [S, D], idx [B] (whole numbers in [0, S)), f [B, D].
      */
     void memoryBankUpdateInto(Tensor bank, Tensor idx, Tensor f, float m);
+
+    // ---------------------------------------------------------------- fused NT-Xent (SimCLR), DESIGN.md §4
+
+    /**
+     * NT-Xent forward for z [2N, D] (rows already L2-normalised, finite; τ > 0 finite, checked by
+     * {@link NtXent}): {loss (a scalar, the mean over the 2N rows), lse [2N]} with
+     * lse_i = log Σ_{j≠i} exp(z_i·z_j/τ). Never materialises the 2N×2N matrix.
+     */
+    Tensor[] ntXentForward(Tensor z, float tau);
+
+    /** dLoss/dz [2N, D] from z, the forward's lse, τ, times {@code gradScale} (the loss's incoming gradient). */
+    Tensor ntXentBackward(Tensor z, Tensor lse, float tau, float gradScale);
 }

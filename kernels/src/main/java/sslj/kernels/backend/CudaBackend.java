@@ -6,6 +6,7 @@ import sslj.kernels.ops.Im2colKernels;
 import sslj.kernels.ops.IndexKernels;
 import sslj.kernels.runtime.CachingAllocator;
 import sslj.kernels.ssl.MomentumKernels;
+import sslj.kernels.ssl.NtXentKernels;
 import sslj.kernels.runtime.DevicePtr;
 import sslj.kernels.runtime.GpuRuntime;
 import sslj.tensor.Backend;
@@ -48,6 +49,7 @@ public final class CudaBackend implements Backend {
     private final Im2colKernels im2col;
     private final CudaIndexOps indexOps;
     private final MomentumKernels momentum;
+    private final NtXentKernels ntXent;
     private volatile boolean poisonResults;
 
     /** A backend for {@code device} computing on {@code runtime}, which it owns from now on. */
@@ -62,6 +64,7 @@ public final class CudaBackend implements Backend {
         this.im2col = new Im2colKernels(runtime);
         this.indexOps = new CudaIndexOps(this, new IndexKernels(runtime), host);
         this.momentum = new MomentumKernels(runtime);
+        this.ntXent = new NtXentKernels(runtime);
     }
 
     @Override public Device device() { return device; }
@@ -422,6 +425,38 @@ public final class CudaBackend implements Backend {
             if (ic != idx) ic.release();
             if (fc != f) fc.release();
         }
+    }
+
+    // ---------------------------------------------------------------- fused NT-Xent (nt_xent.ptx)
+
+    @Override
+    public Tensor[] ntXentForward(Tensor z, float tau) {
+        int rows = z.size(0), dim = z.size(1);
+        Tensor loss = result(), lse = result(rows);
+        Tensor zc = contiguousTemp(z), work = temp((int) NtXentKernels.forwardWorkspaceFloats(rows));
+        try {
+            ntXent.forward(ptr(zc), rows, dim, tau, ptr(loss), ptr(lse), ptr(work));
+        } finally {
+            work.release();
+            if (zc != z) zc.release();
+        }
+        return new Tensor[] {loss, lse};
+    }
+
+    @Override
+    public Tensor ntXentBackward(Tensor z, Tensor lse, float tau, float gradScale) {
+        int rows = z.size(0), dim = z.size(1);
+        Tensor grad = result(rows, dim);
+        Tensor zc = contiguousTemp(z), lc = contiguousTemp(lse);
+        Tensor work = temp((int) NtXentKernels.backwardWorkspaceFloats(rows, dim));
+        try {
+            ntXent.backward(ptr(zc), ptr(lc), rows, dim, tau, gradScale, ptr(grad), ptr(work));
+        } finally {
+            work.release();
+            if (zc != z) zc.release();
+            if (lc != lse) lc.release();
+        }
+        return grad;
     }
 
     /** Runs an in-place kernel on dst, through a contiguous scratch copy when dst is a strided view. */

@@ -89,4 +89,11 @@ public final class CpuBackend implements Backend {
     @Override public void enqueueInto(Tensor queue, Tensor keys, int ptr, boolean normalize) { CpuMomentum.enqueueInto(queue, keys, ptr, normalize); }
 
     @Override public void memoryBankUpdateInto(Tensor bank, Tensor idx, Tensor f, float m) { CpuMomentum.memoryBankUpdateInto(bank, idx, f, m); }
+    // ---------------------------------------------------------------- fused NT-Xent (SimCLR)
+
+    @Override public Tensor[] ntXentForward(Tensor z, float tau) { return CpuNtXent.forward(z, tau); }
+
+    @Override public Tensor ntXentBackward(Tensor z, Tensor lse, float tau, float gradScale) {
+        return CpuNtXent.backward(z, lse, tau, gradScale);
+    }
 }

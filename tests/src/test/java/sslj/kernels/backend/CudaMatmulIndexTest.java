@@ -119,4 +119,18 @@ class CudaMatmulIndexTest {
             return b;
         }, 1e-6);
     }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void ntXentThroughTheAutogradWrapper(Device dev) {
+        Tensor z1 = GpuDevices.cpu(new int[] {5, 19}, 22, 1f), z2 = GpuDevices.cpu(new int[] {5, 19}, 23, 1f);
+        for (String part : new String[] {"loss", "dz1", "dz2"}) {
+            check(dev, "NtXentLoss " + part, d -> {
+                sslj.autograd.Variable a = sslj.autograd.Variable.param(z1.to(d)), b = sslj.autograd.Variable.param(z2.to(d));
+                sslj.autograd.Variable loss = new sslj.nn.contrastive.NtXentLoss(0.5f).forward(a, b);
+                loss.backward();
+                return part.equals("loss") ? loss.data() : part.equals("dz1") ? a.grad() : b.grad();
+            }, 2e-5);
+        }
+    }
 }
