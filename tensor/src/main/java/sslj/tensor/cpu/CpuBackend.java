@@ -76,4 +76,21 @@ public final class CpuBackend implements Backend {
     @Override public Tensor random(Generator gen, boolean normal, float a, float b, int[] shape) {
         return CpuRandom.random(device, gen, normal, a, b, shape);
     }
+
+    // ---- InfoNCE
+    @Override public Tensor[] infoNceQueueForward(Tensor q, Tensor k, Tensor queue, float tau) {
+        return CpuInfoNce.queueForward(q, k, queue, tau);
+    }
+
+    @Override public Tensor infoNceQueueBackward(Tensor q, Tensor k, Tensor queue, Tensor lse, float tau, float gradScale) {
+        return CpuInfoNce.queueBackward(q, k, queue, lse, tau, gradScale);
+    }
+
+    @Override public Tensor[] infoNceInBatchForward(Tensor q, Tensor k, float scale, boolean symmetric) {
+        return CpuInfoNce.inBatchForward(q, k, scale, symmetric);
+    }
+
+    @Override public Tensor[] infoNceInBatchBackward(Tensor q, Tensor k, Tensor lseRow, Tensor lseCol, float scale, boolean symmetric, float gradScale) {
+        return CpuInfoNce.inBatchBackward(q, k, lseRow, lseCol, scale, symmetric, gradScale);
+    }
 }
