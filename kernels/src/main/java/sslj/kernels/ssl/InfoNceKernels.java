@@ -1,0 +1,170 @@
+package sslj.kernels.ssl;
+
+import sslj.kernels.runtime.DevicePtr;
+import sslj.kernels.runtime.Dim3;
+import sslj.kernels.runtime.GpuKernel;
+import sslj.kernels.runtime.GpuModule;
+import sslj.kernels.runtime.GpuRuntime;
+import sslj.kernels.runtime.KernelArgs;
+
+/**
+ * Launches the fused InfoNCE kernels of {@code /sslj/kernels/ptx/info_nce.ptx} (maths and launch shapes
+ * in the PTX banners; the same losses as {@code sslj.tensor.InfoNce} on the CPU). Pointers are row-major
+ * float32 device buffers; outputs are written, never accumulated; a caller-provided workspace holds the
+ * per-row loss terms. Every launch is deterministic (no atomics), so reruns give the same bits.
+ *
+ * <p>Keys stream through shared memory in tiles of {@link #keysPerTile(int, boolean)} rows (32 for
+ * D ≤ 256); a block of 256 threads owns 8 rows.
+ */
+public final class InfoNceKernels {
+    /** The module's classpath resource. */
+    public static final String PTX = "/sslj/kernels/ptx/info_nce.ptx";
+
+    private static final int ROWS_PER_BLOCK = 8, THREADS = 256, MAX_SHARED_FLOATS = 48 * 1024 / 4, MAX_TILE = 32;
+
+    private final GpuRuntime rt;
+    private final GpuKernel rowLse, grad, sum;
+
+    /** Loads the module (once per runtime: the runtime caches it) and looks up its kernels. */
+    public InfoNceKernels(GpuRuntime rt) {
+        if (rt == null) throw new IllegalArgumentException("InfoNceKernels: runtime is null");
+        this.rt = rt;
+        GpuModule m = rt.loadModule(PTX);
+        rowLse = rt.kernel(m, "infoNceRowLse");
+        grad = rt.kernel(m, "infoNceGrad");
+        sum = rt.kernel(m, "infoNceSum");
+    }
+
+    /** Keys per shared-memory tile for feature size d: min(32, what fits in 48 KiB beside the rows). */
+    public static int keysPerTile(int d, boolean withAccumulators) {
+        int fixed = (withAccumulators ? 16 : 8) * d;
+        return Math.min(MAX_TILE, (MAX_SHARED_FLOATS - fixed) / (d | 1));
+    }
+
+    /** Floats of workspace the queue forward needs (the per-row terms). */
+    public static long queueWorkspaceFloats(int n) { return n; }
+
+    /** Floats of workspace the in-batch forward and backward need. */
+    public static long inBatchWorkspaceFloats(int n) { return 2L * n; }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /** Queue InfoNCE forward: lse [n], loss [1]; q, k [n, d], queue [kk, d]; work ≥ n floats. */
+    public void queueForward(DevicePtr q, DevicePtr k, DevicePtr queue, int n, int kk, int d, float tau,
+                             DevicePtr lse, DevicePtr loss, DevicePtr work) {
+        String op = "infoNceQueueForward";
+        checkSizes(op, n, kk, d);
+        checkTau(op, tau);
+        need(op, "q", q, (long) n * d); need(op, "k", k, (long) n * d); need(op, "queue", queue, (long) kk * d);
+        need(op, "lse", lse, n); need(op, "loss", loss, 1); need(op, "work", work, n);
+        launchRowLse(q, queue, k, lse, work, n, kk, d, 1f / tau, true);
+        launchSum(work, work, loss, n, 1f / n, 0f);
+    }
+
+    /** Queue InfoNCE backward: dq [n, d] = gradScale ∂loss/∂q; work ≥ n floats (scratch). */
+    public void queueBackward(DevicePtr q, DevicePtr k, DevicePtr queue, DevicePtr lse, int n, int kk, int d, float tau,
+                              float gradScale, DevicePtr dq, DevicePtr work) {
+        String op = "infoNceQueueBackward";
+        checkSizes(op, n, kk, d);
+        checkTau(op, tau);
+        checkFinite(op, "gradScale", gradScale);
+        need(op, "q", q, (long) n * d); need(op, "k", k, (long) n * d); need(op, "queue", queue, (long) kk * d);
+        need(op, "lse", lse, n); need(op, "dq", dq, (long) n * d); need(op, "work", work, n);
+        float s = 1f / tau;
+        launchGrad(q, queue, k, lse, lse, dq, work, n, kk, d, s, 1f / n, 0f, 0f, s * gradScale, gradScale, 2);
+    }
+
+    /** In-batch forward: lseRow [n], lseCol [n] (untouched when one-sided), loss [1]; work ≥ 2n floats. */
+    public void inBatchForward(DevicePtr q, DevicePtr k, int n, int d, float scale, boolean symmetric,
+                               DevicePtr lseRow, DevicePtr lseCol, DevicePtr loss, DevicePtr work) {
+        String op = "infoNceInBatchForward";
+        checkSizes(op, n, n, d);
+        checkScale(op, scale);
+        need(op, "q", q, (long) n * d); need(op, "k", k, (long) n * d); need(op, "lseRow", lseRow, n);
+        if (symmetric) need(op, "lseCol", lseCol, n);
+        need(op, "loss", loss, 1); need(op, "work", work, 2L * n);
+        DevicePtr rowTerms = work, colTerms = work.offset(4L * n);
+        launchRowLse(q, k, k, lseRow, rowTerms, n, n, d, scale, false);
+        if (symmetric) {
+            launchRowLse(k, q, q, lseCol, colTerms, n, n, d, scale, false);
+            launchSum(rowTerms, colTerms, loss, n, 0.5f / n, 0.5f / n);
+        } else {
+            launchSum(rowTerms, rowTerms, loss, n, 1f / n, 0f);
+        }
+    }
+
+    /** In-batch backward: dq, dk [n, d] and dScale [1], each gradScale times the derivative; work ≥ 2n floats. */
+    public void inBatchBackward(DevicePtr q, DevicePtr k, DevicePtr lseRow, DevicePtr lseCol, int n, int d, float scale,
+                                boolean symmetric, float gradScale, DevicePtr dq, DevicePtr dk, DevicePtr dScale, DevicePtr work) {
+        String op = "infoNceInBatchBackward";
+        checkSizes(op, n, n, d);
+        checkScale(op, scale);
+        checkFinite(op, "gradScale", gradScale);
+        need(op, "q", q, (long) n * d); need(op, "k", k, (long) n * d); need(op, "lseRow", lseRow, n);
+        if (symmetric) need(op, "lseCol", lseCol, n);
+        need(op, "dq", dq, (long) n * d); need(op, "dk", dk, (long) n * d); need(op, "dScale", dScale, 1); need(op, "work", work, 2L * n);
+        float wr = symmetric ? 0.5f / n : 1f / n, wc = symmetric ? 0.5f / n : 0f, f = scale * gradScale;
+        DevicePtr dsRows = work, unused = work.offset(4L * n);
+        // row pass: G_ij = wr (P^row_ij − δ) + wc (P^col_ij − δ), own LSE the row's, other the column's
+        launchGrad(q, k, k, lseRow, symmetric ? lseCol : lseRow, dq, dsRows, n, n, d, scale, wr, wc, wr + wc, f, gradScale, symmetric ? 1 : 0);
+        // column pass: the same G transposed, rows of k against keys q
+        if (symmetric) {
+            launchGrad(k, q, q, lseCol, lseRow, dk, unused, n, n, d, scale, wc, wr, wr + wc, f, gradScale, 1);
+        } else {
+            launchGrad(k, q, q, lseRow, lseRow, dk, unused, n, n, d, scale, 0f, wr, wr, f, gradScale, 1);
+        }
+        launchSum(dsRows, dsRows, dScale, n, 1f, 0f);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private void launchRowLse(DevicePtr a, DevicePtr b, DevicePtr c, DevicePtr lse, DevicePtr term, int n, int kk, int d, float s, boolean seed) {
+        int tk = keysPerTile(d, false);
+        rt.launch(rowLse, Dim3.of(blocks(n)), Dim3.of(THREADS), 4 * (8 * d + tk * (d | 1)),
+                KernelArgs.of().ptr(a).ptr(b).ptr(c).ptr(lse).ptr(term).i32(n).i32(kk).i32(d).i32(tk).f32(s).i32(seed ? 1 : 0));
+    }
+
+    private void launchGrad(DevicePtr a, DevicePtr b, DevicePtr c, DevicePtr lseOwn, DevicePtr lseOther, DevicePtr out, DevicePtr ds,
+                            int n, int kk, int d, float s, float wOwn, float wOther, float wDiag, float f, float g, int flags) {
+        int tk = keysPerTile(d, true);
+        rt.launch(grad, Dim3.of(blocks(n)), Dim3.of(THREADS), 4 * (16 * d + tk * (d | 1)),
+                KernelArgs.of().ptr(a).ptr(b).ptr(c).ptr(lseOwn).ptr(lseOther).ptr(out).ptr(ds)
+                        .i32(n).i32(kk).i32(d).i32(tk).f32(s).f32(wOwn).f32(wOther).f32(wDiag).f32(f).f32(g).i32(flags));
+    }
+
+    private void launchSum(DevicePtr x1, DevicePtr x2, DevicePtr out, int n, float w1, float w2) {
+        rt.launch(sum, Dim3.of(1), Dim3.of(THREADS), 4 * THREADS, KernelArgs.of().ptr(x1).ptr(x2).ptr(out).i32(n).f32(w1).f32(w2));
+    }
+
+    private static int blocks(int n) { return (n + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK; }
+
+    private static void checkSizes(String op, int n, int kk, int d) {
+        if (n < 1) throw new IllegalArgumentException(op + ": needs N >= 1 rows, got " + n);
+        if (kk < 1) throw new IllegalArgumentException(op + ": needs K >= 1 keys, got " + kk);
+        if (d < 1) throw new IllegalArgumentException(op + ": needs D >= 1 features, got " + d);
+        if (keysPerTile(d, true) < 1) {
+            throw new IllegalArgumentException(op + ": feature size D = " + d + " is too large for the shared-memory tiles (at most "
+                    + (MAX_SHARED_FLOATS - 1) / 17 + ")");
+        }
+        if ((long) Math.max(n, kk) * d >= Integer.MAX_VALUE / 4) throw new IllegalArgumentException(op + ": " + Math.max(n, kk) + " x " + d + " floats overflow 32-bit offsets");
+    }
+
+    private static void checkTau(String op, float tau) {
+        if (!(tau > 0f) || !Float.isFinite(tau)) throw new IllegalArgumentException(op + ": temperature tau must be positive and finite, got " + tau);
+    }
+
+    private static void checkScale(String op, float scale) {
+        if (!(scale > 0f) || !Float.isFinite(scale)) throw new IllegalArgumentException(op + ": logit scale must be positive and finite, got " + scale);
+    }
+
+    private static void checkFinite(String op, String name, float v) {
+        if (!Float.isFinite(v)) throw new IllegalArgumentException(op + ": " + name + " must be finite, got " + v);
+    }
+
+    private static void need(String op, String name, DevicePtr p, long floats) {
+        if (p == null) throw new IllegalArgumentException(op + ": " + name + " is null");
+        if (p.bytes() < 4 * floats) {
+            throw new IllegalArgumentException(op + ": " + name + " holds " + p.bytes() / 4 + " floats, needs " + floats);
+        }
+    }
+}
