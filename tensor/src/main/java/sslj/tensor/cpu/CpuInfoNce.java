@@ -6,9 +6,11 @@ import sslj.tensor.Tensor;
  * The fused InfoNCE losses on the CPU (DESIGN.md §4): the queue form of MoCo v1/v2 and the in-batch
  * form of MoCo v3 / CLIP. Both are built from two passes over "rows a against keys b", tiled like the
  * GPU kernels: keys stream through a packed tile of {@link #TILE} rows, each row keeps a running max
- * and sum (online log-sum-exp), and the N×K (or N×N) logits are never stored; memory is O(N·D) plus
- * one tile per thread. Threads split the rows; each row's arithmetic does not depend on the split, so
- * results are the same bits for any thread count.
+ * and sum (online log-sum-exp), and the N×K (or N×N) logits are never stored. The keys are split into
+ * at most 8 chunks of whole tiles (fixed by K, see {@link Split}); threads take (chunk, row group)
+ * tasks, each chunk keeps partial (max, sum) or partial gradient rows, and the partials are merged in
+ * chunk order, so the results are the same bits for any thread count. Memory: O(N·D) (at most 8 partial
+ * gradients) plus one packed tile per thread.
  *
  * <ul>
  *   <li>{@link #rowLse}: LSE_i = log( [exp(seed_i)] + Σ_j exp(s·a_i·b_j) ).</li>
@@ -119,68 +121,121 @@ final class CpuInfoNce {
     // The two passes
     // ---------------------------------------------------------------------------------------------
 
+    /**
+     * How the work of one pass is split: the keys into {@code chunks} contiguous runs of whole tiles
+     * (at most {@link #MAX_CHUNKS}, fixed by K alone) and the rows into {@code groups} (enough to keep
+     * every thread busy when there are few chunks). A task is one (chunk, row group); each chunk keeps its
+     * own partial results, merged afterwards in chunk order, so the bits depend on K only, never on the
+     * thread count. Every thread packs only the tiles of its own chunks.
+     */
+    private record Split(int tiles, int chunks, int groups) {
+        static Split of(int n, int kk) {
+            int tiles = (kk + TILE - 1) / TILE, chunks = Math.min(MAX_CHUNKS, tiles);
+            int rowBlocks = (n + ROWS - 1) / ROWS;
+            int groups = Math.max(1, Math.min(rowBlocks, (CpuParallel.threads() + chunks - 1) / chunks));
+            return new Split(tiles, chunks, groups);
+        }
+
+        int tileLo(int c) { return (int) ((long) tiles * c / chunks); }
+        int tileHi(int c) { return (int) ((long) tiles * (c + 1) / chunks); }
+
+        /** Rows of group g: whole 4-row blocks. */
+        int rowLo(int g, int n) { int blocks = (n + ROWS - 1) / ROWS; return Math.min(n, (int) ((long) blocks * g / groups) * ROWS); }
+        int rowHi(int g, int n) { return rowLo(g + 1, n); }
+    }
+
+    private static final int MAX_CHUNKS = 8;
+
     /** LSE_i = log( [exp(seed_i)] + Σ_j exp(s·a_i·b_j) ) by an online max and sum per row. */
     static float[] rowLse(Mat a, Mat b, float s, float[] seed) {
         int n = a.rows, d = a.cols, kk = b.rows;
-        float[] lse = new float[n];
+        Split sp = Split.of(n, kk);
+        float[][] m = new float[sp.chunks][n], sum = new float[sp.chunks][n];
         InfoNceTiles t = InfoNceTiles.INSTANCE;
-        CpuParallel.forRange(n, 1, (lo, hi) -> {
+        CpuParallel.forRange(sp.chunks * sp.groups, 1, (lo, hi) -> {
             float[] bt = new float[d * padded(Math.min(TILE, kk))];
             float[] sc = new float[ROWS * TILE];
-            int rows = hi - lo;
-            float[] m = new float[rows], sum = new float[rows];
-            for (int r = 0; r < rows; r++) {
-                m[r] = seed == null ? Float.NEGATIVE_INFINITY : seed[lo + r];
-                sum[r] = seed == null ? 0f : 1f;
-            }
-            for (int j0 = 0; j0 < kk; j0 += TILE) {
-                int tw = Math.min(TILE, kk - j0), tp = pack(b, j0, tw, bt);
-                for (int r0 = lo; r0 < hi; r0 += ROWS) {
-                    int nr = Math.min(ROWS, hi - r0);
-                    t.scores(a.data, a.off + r0 * d, nr, d, bt, tp, sc);
-                    for (int r = 0; r < nr; r++) {
-                        int ri = r0 - lo + r;
-                        float tileMax = s * t.max(sc, r * tp, tw);   // s > 0: max of s·x is s·max x
-                        float mNew = Math.max(m[ri], tileMax);
-                        float rescale = m[ri] == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(m[ri] - mNew);
-                        sum[ri] = sum[ri] * rescale + t.expSum(sc, r * tp, tw, s, mNew);
-                        m[ri] = mNew;
+            for (int task = lo; task < hi; task++) {
+                int c = task / sp.groups, g = task % sp.groups, r0 = sp.rowLo(g, n), r1 = sp.rowHi(g, n);
+                float[] mc = m[c], sumc = sum[c];
+                java.util.Arrays.fill(mc, r0, r1, Float.NEGATIVE_INFINITY);
+                for (int tile = sp.tileLo(c); tile < sp.tileHi(c); tile++) {
+                    int j0 = tile * TILE, tw = Math.min(TILE, kk - j0), tp = pack(b, j0, tw, bt);
+                    for (int rb = r0; rb < r1; rb += ROWS) {
+                        int nr = Math.min(ROWS, r1 - rb);
+                        t.scores(a.data, a.off + rb * d, nr, d, bt, tp, sc);
+                        for (int r = 0; r < nr; r++) {
+                            int i = rb + r;
+                            float tileMax = s * t.max(sc, r * tp, tw);   // s > 0: max of s·x is s·max x
+                            float mNew = Math.max(mc[i], tileMax);
+                            float rescale = mc[i] == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(mc[i] - mNew);
+                            sumc[i] = sumc[i] * rescale + t.expSum(sc, r * tp, tw, s, mNew);
+                            mc[i] = mNew;
+                        }
                     }
                 }
             }
-            for (int r = 0; r < rows; r++) lse[lo + r] = m[r] + (float) Math.log(sum[r]);
         });
+        float[] lse = new float[n];
+        for (int i = 0; i < n; i++) {   // merge the chunks in order, starting from the seed logit
+            float mi = seed == null ? Float.NEGATIVE_INFINITY : seed[i], si = seed == null ? 0f : 1f;
+            for (int c = 0; c < sp.chunks; c++) {
+                float mNew = Math.max(mi, m[c][i]);
+                si = (mi == Float.NEGATIVE_INFINITY ? 0f : si * (float) Math.exp(mi - mNew)) + sum[c][i] * (float) Math.exp(m[c][i] - mNew);
+                mi = mNew;
+            }
+            lse[i] = mi + (float) Math.log(si);
+        }
         return lse;
     }
 
     /**
-     * out_i += Σ_j G_ij b_j and dsRow_i = Σ_j G_ij a_i·b_j (when dsRow is non-null), with
+     * out_i += Σ_j G_ij b_j and dsRow_i += Σ_j G_ij a_i·b_j (when dsRow is non-null), with
      * G_ij = wOwn·exp(s·a_i·b_j − lseOwn_i) [when lseOwn non-null] + wOther·exp(s·a_i·b_j − lseOther_j)
-     * [when lseOther non-null] − wDiag·[i = j]. out is [a.rows · d], zero or partly summed.
+     * [when lseOther non-null] − wDiag·[i = j]. out is [a.rows · d].
      */
     static void gradPass(Mat a, Mat b, float s, float[] lseOwn, float wOwn, float[] lseOther, float wOther, float wDiag,
                          float[] out, double[] dsRow) {
         int n = a.rows, d = a.cols, kk = b.rows;
+        Split sp = Split.of(n, kk);
         InfoNceTiles t = InfoNceTiles.INSTANCE;
         boolean diag = wDiag != 0f;
-        CpuParallel.forRange(n, 1, (lo, hi) -> {
+        float[][] part = new float[sp.chunks][];
+        part[0] = out;
+        for (int c = 1; c < sp.chunks; c++) part[c] = new float[n * d];
+        double[][] ds = new double[sp.chunks][n];
+        CpuParallel.forRange(sp.chunks * sp.groups, 1, (lo, hi) -> {
             float[] bt = new float[d * padded(Math.min(TILE, kk))];
             float[] sc = new float[ROWS * TILE], g = new float[ROWS * TILE];
-            for (int j0 = 0; j0 < kk; j0 += TILE) {
-                int tw = Math.min(TILE, kk - j0), tp = pack(b, j0, tw, bt);
-                for (int r0 = lo; r0 < hi; r0 += ROWS) {
-                    int nr = Math.min(ROWS, hi - r0);
-                    t.scores(a.data, a.off + r0 * d, nr, d, bt, tp, sc);
-                    for (int r = 0; r < nr; r++) {
-                        int i = r0 + r;
-                        t.probs(sc, r * tp, tw, s, lseOwn == null ? 0f : lseOwn[i], lseOwn == null ? 0f : wOwn, lseOther, j0, wOther, g, r * TILE);
-                        if (diag && i >= j0 && i < j0 + tw) g[r * TILE + i - j0] -= wDiag;
-                        if (dsRow != null) dsRow[i] += t.dot(g, r * TILE, sc, r * tp, tw);
+            for (int task = lo; task < hi; task++) {
+                int c = task / sp.groups, grp = task % sp.groups, r0 = sp.rowLo(grp, n), r1 = sp.rowHi(grp, n);
+                float[] acc = part[c];
+                double[] dsc = ds[c];
+                for (int tile = sp.tileLo(c); tile < sp.tileHi(c); tile++) {
+                    int j0 = tile * TILE, tw = Math.min(TILE, kk - j0), tp = pack(b, j0, tw, bt);
+                    for (int rb = r0; rb < r1; rb += ROWS) {
+                        int nr = Math.min(ROWS, r1 - rb);
+                        t.scores(a.data, a.off + rb * d, nr, d, bt, tp, sc);
+                        for (int r = 0; r < nr; r++) {
+                            int i = rb + r;
+                            t.probs(sc, r * tp, tw, s, lseOwn == null ? 0f : lseOwn[i], lseOwn == null ? 0f : wOwn, lseOther, j0, wOther, g, r * TILE);
+                            if (diag && i >= j0 && i < j0 + tw) g[r * TILE + i - j0] -= wDiag;
+                            if (dsRow != null) dsc[i] += t.dot(g, r * TILE, sc, r * tp, tw);
+                        }
+                        t.accumulate(g, TILE, nr, b.data, b.off + j0 * d, tw, d, acc, rb * d);
                     }
-                    t.accumulate(g, TILE, nr, b.data, b.off + j0 * d, tw, d, out, r0 * d);
                 }
             }
         });
+        if (sp.chunks > 1) {   // out = Σ_c part[c], in chunk order
+            CpuParallel.forRange(n * d, 1 << 14, (lo, hi) -> {
+                for (int c = 1; c < sp.chunks; c++) {
+                    float[] pc = part[c];
+                    for (int e = lo; e < hi; e++) out[e] += pc[e];
+                }
+            });
+        }
+        if (dsRow != null) for (int c = 0; c < sp.chunks; c++) for (int i = 0; i < n; i++) dsRow[i] += ds[c][i];
     }
 
     private static int padded(int w) { return (w + InfoNceTiles.PAD - 1) / InfoNceTiles.PAD * InfoNceTiles.PAD; }
@@ -189,9 +244,12 @@ final class CpuInfoNce {
     private static int pack(Mat b, int j0, int tw, float[] bt) {
         int d = b.cols, tp = padded(tw);
         float[] src = b.data;
-        for (int j = 0; j < tw; j++) {
-            int so = b.off + (j0 + j) * d;
-            for (int p = 0; p < d; p++) bt[p * tp + j] = src[so + p];
+        for (int jb = 0; jb < tw; jb += 16) {   // 16 keys at a time: 16 source lines in flight, short contiguous writes
+            int je = Math.min(tw, jb + 16);
+            for (int p = 0; p < d; p++) {
+                int o = p * tp, so = b.off + (j0 + jb) * d + p;
+                for (int j = jb; j < je; j++, so += d) bt[o + j] = src[so];
+            }
         }
         for (int p = 0; p < d; p++) java.util.Arrays.fill(bt, p * tp + tw, p * tp + tp, 0f);
         return tp;

@@ -122,7 +122,34 @@ final class InfoNceVectorTiles extends InfoNceTiles {
         int o0 = accOff, o1 = accOff + d, o2 = accOff + 2 * d, o3 = accOff + 3 * d;
         int w1 = wStride, w2 = 2 * wStride, w3 = 3 * wStride;
         int p = 0;
-        for (; p + 2 * L <= d; p += 2 * L) {   // 4 rows × 2 vectors of d per pass over the tile
+        for (; p + 4 * L <= d; p += 4 * L) {   // 4 rows × 4 vectors of d per pass over the tile: 16 accumulators
+            FloatVector c00 = FloatVector.fromArray(F, acc, o0 + p), c01 = FloatVector.fromArray(F, acc, o0 + p + L);
+            FloatVector c02 = FloatVector.fromArray(F, acc, o0 + p + 2 * L), c03 = FloatVector.fromArray(F, acc, o0 + p + 3 * L);
+            FloatVector c10 = FloatVector.fromArray(F, acc, o1 + p), c11 = FloatVector.fromArray(F, acc, o1 + p + L);
+            FloatVector c12 = FloatVector.fromArray(F, acc, o1 + p + 2 * L), c13 = FloatVector.fromArray(F, acc, o1 + p + 3 * L);
+            FloatVector c20 = FloatVector.fromArray(F, acc, o2 + p), c21 = FloatVector.fromArray(F, acc, o2 + p + L);
+            FloatVector c22 = FloatVector.fromArray(F, acc, o2 + p + 2 * L), c23 = FloatVector.fromArray(F, acc, o2 + p + 3 * L);
+            FloatVector c30 = FloatVector.fromArray(F, acc, o3 + p), c31 = FloatVector.fromArray(F, acc, o3 + p + L);
+            FloatVector c32 = FloatVector.fromArray(F, acc, o3 + p + 2 * L), c33 = FloatVector.fromArray(F, acc, o3 + p + 3 * L);
+            for (int j = 0; j < tw; j++) {
+                int bo = bOff + j * d + p;
+                FloatVector b0 = FloatVector.fromArray(F, b, bo), b1 = FloatVector.fromArray(F, b, bo + L);
+                FloatVector b2 = FloatVector.fromArray(F, b, bo + 2 * L), b3 = FloatVector.fromArray(F, b, bo + 3 * L);
+                FloatVector x = FloatVector.broadcast(F, w[j]);
+                c00 = b0.fma(x, c00); c01 = b1.fma(x, c01); c02 = b2.fma(x, c02); c03 = b3.fma(x, c03);
+                x = FloatVector.broadcast(F, w[w1 + j]);
+                c10 = b0.fma(x, c10); c11 = b1.fma(x, c11); c12 = b2.fma(x, c12); c13 = b3.fma(x, c13);
+                x = FloatVector.broadcast(F, w[w2 + j]);
+                c20 = b0.fma(x, c20); c21 = b1.fma(x, c21); c22 = b2.fma(x, c22); c23 = b3.fma(x, c23);
+                x = FloatVector.broadcast(F, w[w3 + j]);
+                c30 = b0.fma(x, c30); c31 = b1.fma(x, c31); c32 = b2.fma(x, c32); c33 = b3.fma(x, c33);
+            }
+            store(acc, o0 + p, c00, c01, c02, c03);
+            store(acc, o1 + p, c10, c11, c12, c13);
+            store(acc, o2 + p, c20, c21, c22, c23);
+            store(acc, o3 + p, c30, c31, c32, c33);
+        }
+        for (; p + 2 * L <= d; p += 2 * L) {   // then 4 rows × 2 vectors
             FloatVector c00 = FloatVector.fromArray(F, acc, o0 + p), c01 = FloatVector.fromArray(F, acc, o0 + p + L);
             FloatVector c10 = FloatVector.fromArray(F, acc, o1 + p), c11 = FloatVector.fromArray(F, acc, o1 + p + L);
             FloatVector c20 = FloatVector.fromArray(F, acc, o2 + p), c21 = FloatVector.fromArray(F, acc, o2 + p + L);
