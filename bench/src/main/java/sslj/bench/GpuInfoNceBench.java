@@ -72,7 +72,7 @@ public class GpuInfoNceBench {
             queue = random(rt, k, 3);
             lse = rt.malloc(4L * N);
             loss = rt.malloc(4);
-            work = rt.malloc(4L * N);
+            work = rt.malloc(4L * InfoNceKernels.workspaceFloats(N, k, D));
             dq = rt.malloc(4L * N * D);
         }
 
@@ -97,7 +97,7 @@ public class GpuInfoNceBench {
             lseRow = rt.malloc(4L * n);
             lseCol = rt.malloc(4L * n);
             loss = rt.malloc(4);
-            work = rt.malloc(8L * n);
+            work = rt.malloc(4L * InfoNceKernels.workspaceFloats(n, n, D));
             dq = rt.malloc(4L * n * D);
             dk = rt.malloc(4L * n * D);
             ds = rt.malloc(4);

@@ -61,7 +61,7 @@ class InfoNceKernelsTest {
 
     @Test
     void queueFormMatchesTheOracle() {
-        int[][] cases = {{1, 3, 1}, {5, 17, 70}, {9, 33, 64}, {3, 1, 5}};
+        int[][] cases = {{1, 3, 1}, {5, 17, 70}, {9, 33, 64}, {3, 1, 5}, {2, 5, 300}};
         for (GpuRuntime rt : runtimes()) {
             try (rt; Buffers b = new Buffers(rt)) {
                 InfoNceKernels kernels = new InfoNceKernels(rt);
@@ -75,7 +75,7 @@ class InfoNceKernelsTest {
                     String at = rt.name() + " N=" + n + " D=" + d + " K=" + kk;
                     float[][] first = null;
                     for (int run = 0; run < 2; run++) {
-                        DevicePtr lse = b.poisoned(n), loss = b.poisoned(1), work = b.poisoned(n), dq = b.poisoned((long) n * d);
+                        DevicePtr lse = b.poisoned(n), loss = b.poisoned(1), work = b.poisoned(InfoNceKernels.workspaceFloats(n, kk, d)), dq = b.poisoned((long) n * d);
                         kernels.queueForward(pq, pk, pqu, n, kk, d, tau, lse, loss, work);
                         kernels.queueBackward(pq, pk, pqu, lse, n, kk, d, tau, gradScale, dq, work);
                         float[][] got = {b.download(loss, 1), b.download(lse, n), b.download(dq, n * d)};
@@ -109,7 +109,7 @@ class InfoNceKernelsTest {
                         String at = rt.name() + " N=" + n + " D=" + d + (sym ? " symmetric" : " one-sided");
                         float[][] first = null;
                         for (int run = 0; run < 2; run++) {
-                            DevicePtr lr = b.poisoned(n), lc = b.poisoned(n), loss = b.poisoned(1), work = b.poisoned(2L * n);
+                            DevicePtr lr = b.poisoned(n), lc = b.poisoned(n), loss = b.poisoned(1), work = b.poisoned(InfoNceKernels.workspaceFloats(n, n, d));
                             DevicePtr dq = b.poisoned((long) n * d), dk = b.poisoned((long) n * d), ds = b.poisoned(1);
                             kernels.inBatchForward(pq, pk, n, d, s, sym, lr, lc, loss, work);
                             kernels.inBatchBackward(pq, pk, lr, lc, n, d, s, sym, gradScale, dq, dk, ds, work);
@@ -139,7 +139,7 @@ class InfoNceKernelsTest {
         for (GpuRuntime rt : runtimes()) {
             try (rt; Buffers b = new Buffers(rt)) {
                 InfoNceKernels kernels = new InfoNceKernels(rt);
-                DevicePtr pq = b.upload(q), pqu = b.upload(qu), lse = b.poisoned(n), loss = b.poisoned(1), work = b.poisoned(2L * n);
+                DevicePtr pq = b.upload(q), pqu = b.upload(qu), lse = b.poisoned(n), loss = b.poisoned(1), work = b.poisoned(InfoNceKernels.workspaceFloats(n, kk, d));
                 kernels.queueForward(pq, pq, pqu, n, kk, d, 0.07f, lse, loss, work);
                 assertEquals(Math.log(kk + 1), b.download(loss, 1)[0], 1e-5, rt.name());
                 DevicePtr lc = b.poisoned(n);
@@ -164,6 +164,14 @@ class InfoNceKernelsTest {
             e = assertThrows(IllegalArgumentException.class, () -> kernels.inBatchForward(big, big, 1, 5000, 1f, true, big, big, big, big));
             assertTrue(e.getMessage().contains("too large"), e.getMessage());
         }
+    }
+
+    @Test
+    void chunksDependOnTheSizesOnly() {
+        assertEquals(1, InfoNceKernels.chunks(4096, 4096));
+        assertEquals(9, InfoNceKernels.chunks(256, 65536));   // 32 row blocks x 9 chunks = 288 blocks
+        assertEquals(1, InfoNceKernels.chunks(3, 20));        // at least one 32-key tile per chunk
+        assertEquals(16, InfoNceKernels.chunks(8, 65536));
     }
 
     private static double[] scaled(double[] x, double f) {
