@@ -1,5 +1,6 @@
 package sslj.tensor;
 
+import sslj.tensor.cpu.CpuParallel;
 import sslj.tensor.cpu.CpuStorage;
 
 /**
@@ -118,9 +119,16 @@ public final class InfoNce {
             off = 0;
         }
         int n = t.numel();
-        float acc = 0f;
-        for (int i = 0; i < n; i++) acc += data[off + i] * 0f;   // NaN as soon as any element is NaN or ±inf
-        if (acc == 0f) return;
+        final float[] x = data;
+        final int o = off;
+        boolean[] bad = {false};
+        CpuParallel.forRange(n, 1 << 16, (lo, hi) -> {   // max |x| is NaN or +inf as soon as one element is
+            float m = 0f;
+            for (int i = lo; i < hi; i++) m = Math.max(m, Math.abs(x[o + i]));
+            if (!(m <= Float.MAX_VALUE)) bad[0] = true;   // only ever set to true; forRange's join publishes it
+        });
+        boolean finite = !bad[0];
+        if (finite) return;
         for (int i = 0; i < n; i++) {
             if (!Float.isFinite(data[off + i])) {
                 int cols = t.dim() == 2 ? t.size(1) : 1;
