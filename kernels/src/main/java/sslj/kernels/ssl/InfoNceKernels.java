@@ -42,7 +42,7 @@ public final class InfoNceKernels {
 
     /** Keys per shared-memory tile for feature size d: min(32, what fits in 48 KiB beside the rows). */
     public static int keysPerTile(int d, boolean withAccumulators) {
-        int fixed = (withAccumulators ? 16 : 8) * d;
+        int fixed = withAccumulators ? 16 * d + 256 : 8 * d;   // rows [+ accumulators and the 8 x 32 key weights]
         return Math.min(MAX_TILE, (MAX_SHARED_FLOATS - fixed) / (d | 1));
     }
 
@@ -180,7 +180,7 @@ public final class InfoNceKernels {
                       int n, int kk, int d, float s, float wOwn, float wOther, float wDiag, float f, float g, int flags) {
         int tk = keysPerTile(d, true);
         DevicePtr target = w.chunks > 1 ? w.part : out;
-        rt.launch(grad, new Dim3(blocks(n), w.chunks, 1), Dim3.of(THREADS), 4 * (16 * d + tk * (d | 1)),
+        rt.launch(grad, new Dim3(blocks(n), w.chunks, 1), Dim3.of(THREADS), 4 * (16 * d + 256 + tk * (d | 1)),
                 KernelArgs.of().ptr(a).ptr(b).ptr(c).ptr(lseOwn).ptr(lseOther).ptr(target).ptr(w.ds)
                         .i32(n).i32(kk).i32(d).i32(tk).i32(chunkKeys(kk, w.chunks))
                         .f32(s).f32(wOwn).f32(wOther).f32(wDiag).f32(f).f32(g).i32(flags));
@@ -203,7 +203,7 @@ public final class InfoNceKernels {
         if (d < 1) throw new IllegalArgumentException(op + ": needs D >= 1 features, got " + d);
         if (keysPerTile(d, true) < 1) {
             throw new IllegalArgumentException(op + ": feature size D = " + d + " is too large for the shared-memory tiles (at most "
-                    + (MAX_SHARED_FLOATS - 1) / 17 + ")");
+                    + (MAX_SHARED_FLOATS - 256 - 1) / 17 + ")");
         }
         if ((long) Math.max(n, kk) * d >= Integer.MAX_VALUE / 4) throw new IllegalArgumentException(op + ": " + Math.max(n, kk) + " x " + d + " floats overflow 32-bit offsets");
     }
