@@ -24,17 +24,24 @@ final class InfoNceVectorTiles extends InfoNceTiles {
         return PAD % (4 * L) == 0 ? new InfoNceVectorTiles() : new InfoNceTiles();
     }
 
-    /** exp(x) lane by lane for x in [−87, 88] (clamped there; exp(−87) ≈ 1.6e−38 stands in for 0). */
+    // exp's constants as vectors, built once (C2 folds static final vectors)
+    private static final FloatVector V_LN2_HI = FloatVector.broadcast(F, -LN2_HI), V_LN2_LO = FloatVector.broadcast(F, -LN2_LO);
+    private static final FloatVector P7 = FloatVector.broadcast(F, 1f / 5040f), P6 = FloatVector.broadcast(F, 1f / 720f),
+            P5 = FloatVector.broadcast(F, 1f / 120f), P4 = FloatVector.broadcast(F, 1f / 24f), P3 = FloatVector.broadcast(F, 1f / 6f),
+            P2 = FloatVector.broadcast(F, 0.5f), P1 = FloatVector.broadcast(F, 1f);
+
+    /**
+     * exp(x) lane by lane for x in [−87, 88] (clamped there; exp(−87) ≈ 1.6e−38 stands in for 0).
+     * Kept small and called only from small loops, so that C2 always inlines it: a vector that crosses a
+     * call C2 does not inline (or a merge of control paths) is boxed, an allocation per step.
+     */
     static FloatVector exp(FloatVector x) {
         x = x.max(-87f).min(88f);
         FloatVector r = x.fma(LOG2E, MAGIC);              // n + MAGIC, n = round(x·log2 e)
         FloatVector n = r.sub(MAGIC);
-        FloatVector f = n.fma(bc(-LN2_HI), x);                // f = x − n·ln2, in two parts for accuracy
-        f = n.fma(bc(-LN2_LO), f);
-        FloatVector p = FloatVector.broadcast(F, 1f / 5040f);
-        p = p.fma(f, bc(1f / 720f)).fma(f, bc(1f / 120f)).fma(f, bc(1f / 24f)).fma(f, bc(1f / 6f)).fma(f, bc(0.5f)).fma(f, bc(1f)).fma(f, bc(1f));
-        IntVector e = r.reinterpretAsInts().sub(MAGIC_BITS - 127).lanewise(VectorOperators.LSHL, 23);  // 2^n as float bits
-        return p.mul(e.reinterpretAsFloats());
+        FloatVector f = n.fma(V_LN2_HI, x).add(n.mul(V_LN2_LO));   // x − n·ln2 in two parts
+        FloatVector p = P7.fma(f, P6).fma(f, P5).fma(f, P4).fma(f, P3).fma(f, P2).fma(f, P1).fma(f, P1);
+        return p.mul(r.reinterpretAsInts().sub(MAGIC_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
     }
 
     private static FloatVector bc(float v) { return FloatVector.broadcast(F, v); }
@@ -91,16 +98,32 @@ final class InfoNceVectorTiles extends InfoNceTiles {
         return r;
     }
 
+    /**
+     * Two small straight-line loops, each with one inlined exp: C2 (JDK 17) boxes a vector that flows
+     * through a merge of control paths or into a call it does not inline, which costs an allocation per step.
+     */
     @Override
     void probs(float[] x, int xo, int n, float s, float shiftOwn, float wOwn, float[] shiftOther, int so, float wOther, float[] y, int yo) {
-        int j = 0;
-        for (; j + L <= n; j += L) {
-            FloatVector sx = FloatVector.fromArray(F, x, xo + j).mul(s);
-            FloatVector v = wOwn == 0f ? FloatVector.zero(F) : exp(sx.sub(shiftOwn)).mul(wOwn);
-            if (shiftOther != null) v = exp(sx.sub(FloatVector.fromArray(F, shiftOther, so + j))).fma(bc(wOther), v);
-            v.intoArray(y, yo + j);
+        int full = n - n % L;
+        if (wOwn != 0f) probsOwn(x, xo, full, s, shiftOwn, wOwn, y, yo);
+        else java.util.Arrays.fill(y, yo, yo + full, 0f);
+        if (shiftOther != null) probsOtherAdd(x, xo, full, s, shiftOther, so, wOther, y, yo);
+        if (full < n) super.probs(x, xo + full, n - full, s, shiftOwn, wOwn, shiftOther, so + full, wOther, y, yo + full);
+    }
+
+    /** y = w·exp(s·x − shift), n a multiple of L. */
+    private static void probsOwn(float[] x, int xo, int n, float s, float shift, float w, float[] y, int yo) {
+        for (int j = 0; j < n; j += L) {
+            exp(FloatVector.fromArray(F, x, xo + j).mul(s).sub(shift)).mul(w).intoArray(y, yo + j);
         }
-        if (j < n) super.probs(x, xo + j, n - j, s, shiftOwn, wOwn, shiftOther, so + j, wOther, y, yo + j);
+    }
+
+    /** y += w·exp(s·x − shift_j), n a multiple of L. */
+    private static void probsOtherAdd(float[] x, int xo, int n, float s, float[] shift, int so, float w, float[] y, int yo) {
+        for (int j = 0; j < n; j += L) {
+            FloatVector e = exp(FloatVector.fromArray(F, x, xo + j).mul(s).sub(FloatVector.fromArray(F, shift, so + j)));
+            e.fma(bc(w), FloatVector.fromArray(F, y, yo + j)).intoArray(y, yo + j);
+        }
     }
 
     @Override
