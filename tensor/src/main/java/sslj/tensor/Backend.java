@@ -132,4 +132,24 @@ public interface Backend {
 
     /** dLoss/dz [2N, D] from z, the forward's lse, τ, times {@code gradScale} (the loss's incoming gradient). */
     Tensor ntXentBackward(Tensor z, Tensor lse, float tau, float gradScale);
+
+    // ---- InfoNCE (MoCo v1/v2 queue form; MoCo v3 / CLIP in-batch form). DESIGN.md §4; checks in InfoNce.java.
+
+    /**
+     * Queue InfoNCE forward: logits_i = [q_i·k_i, q_i·queue_j]/τ, label 0; {loss [], lse [N]} with
+     * loss = (1/N) Σ_i [LSE_i − q_i·k_i/τ]. Never stores the N×(K+1) logits.
+     */
+    Tensor[] infoNceQueueForward(Tensor q, Tensor k, Tensor queue, float tau);
+
+    /** Queue InfoNCE backward: dq = gradScale/(Nτ) [ (P_i0 − 1) k_i + Σ_j P_ij queue_j ], P recomputed from lse. */
+    Tensor infoNceQueueBackward(Tensor q, Tensor k, Tensor queue, Tensor lse, float tau, float gradScale);
+
+    /**
+     * In-batch InfoNCE forward, z = scale·q kᵀ, labels on the diagonal: {loss [], lseRow [N], lseCol [N]}
+     * with loss = ½(CE_rows + CE_cols) when symmetric, CE_rows (and lseCol of shape [0]) when not.
+     */
+    Tensor[] infoNceInBatchForward(Tensor q, Tensor k, float scale, boolean symmetric);
+
+    /** In-batch InfoNCE backward: {dq, dk, dScale []}, each times gradScale (dq by a row pass, dk by a column pass). */
+    Tensor[] infoNceInBatchBackward(Tensor q, Tensor k, Tensor lseRow, Tensor lseCol, float scale, boolean symmetric, float gradScale);
 }

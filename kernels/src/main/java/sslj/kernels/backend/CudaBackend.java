@@ -5,6 +5,7 @@ import sslj.kernels.ops.GemmKernels;
 import sslj.kernels.ops.Im2colKernels;
 import sslj.kernels.ops.IndexKernels;
 import sslj.kernels.runtime.CachingAllocator;
+import sslj.kernels.ssl.InfoNceKernels;
 import sslj.kernels.ssl.MomentumKernels;
 import sslj.kernels.ssl.NtXentKernels;
 import sslj.kernels.runtime.DevicePtr;
@@ -50,6 +51,7 @@ public final class CudaBackend implements Backend {
     private final CudaIndexOps indexOps;
     private final MomentumKernels momentum;
     private final NtXentKernels ntXent;
+    private final InfoNceKernels infoNce;
     private volatile boolean poisonResults;
 
     /** A backend for {@code device} computing on {@code runtime}, which it owns from now on. */
@@ -65,6 +67,7 @@ public final class CudaBackend implements Backend {
         this.indexOps = new CudaIndexOps(this, new IndexKernels(runtime), host);
         this.momentum = new MomentumKernels(runtime);
         this.ntXent = new NtXentKernels(runtime);
+        this.infoNce = new InfoNceKernels(runtime);
     }
 
     @Override public Device device() { return device; }
@@ -457,6 +460,73 @@ public final class CudaBackend implements Backend {
             if (lc != lse) lc.release();
         }
         return grad;
+    }
+
+    // ---------------------------------------------------------------- fused InfoNCE (info_nce.ptx)
+
+    @Override
+    public Tensor[] infoNceQueueForward(Tensor q, Tensor k, Tensor queue, float tau) {
+        int n = q.size(0), d = q.size(1), kk = queue.size(0);
+        Tensor loss = result(), lse = result(n);
+        try (Staged st = new Staged()) {
+            infoNce.queueForward(st.ptr(q), st.ptr(k), st.ptr(queue), n, kk, d, tau, ptr(lse), ptr(loss), st.work(InfoNceKernels.workspaceFloats(n, kk, d)));
+        }
+        return new Tensor[] {loss, lse};
+    }
+
+    @Override
+    public Tensor infoNceQueueBackward(Tensor q, Tensor k, Tensor queue, Tensor lse, float tau, float gradScale) {
+        int n = q.size(0), d = q.size(1), kk = queue.size(0);
+        Tensor dq = result(n, d);
+        try (Staged st = new Staged()) {
+            infoNce.queueBackward(st.ptr(q), st.ptr(k), st.ptr(queue), st.ptr(lse), n, kk, d, tau, gradScale, ptr(dq),
+                    st.work(InfoNceKernels.workspaceFloats(n, kk, d)));
+        }
+        return dq;
+    }
+
+    @Override
+    public Tensor[] infoNceInBatchForward(Tensor q, Tensor k, float scale, boolean symmetric) {
+        int n = q.size(0), d = q.size(1);
+        Tensor loss = result(), lseRow = result(n), lseCol = symmetric ? result(n) : result(0);
+        try (Staged st = new Staged()) {
+            infoNce.inBatchForward(st.ptr(q), st.ptr(k), n, d, scale, symmetric, ptr(lseRow), symmetric ? ptr(lseCol) : ptr(lseRow),
+                    ptr(loss), st.work(InfoNceKernels.workspaceFloats(n, n, d)));
+        }
+        return new Tensor[] {loss, lseRow, lseCol};
+    }
+
+    @Override
+    public Tensor[] infoNceInBatchBackward(Tensor q, Tensor k, Tensor lseRow, Tensor lseCol, float scale, boolean symmetric, float gradScale) {
+        int n = q.size(0), d = q.size(1);
+        Tensor dq = result(n, d), dk = result(n, d), dScale = result();
+        try (Staged st = new Staged()) {
+            DevicePtr row = st.ptr(lseRow);
+            infoNce.inBatchBackward(st.ptr(q), st.ptr(k), row, symmetric ? st.ptr(lseCol) : row, n, d, scale, symmetric, gradScale,
+                    ptr(dq), ptr(dk), ptr(dScale), st.work(InfoNceKernels.workspaceFloats(n, n, d)));
+        }
+        return new Tensor[] {dq, dk, dScale};
+    }
+
+    /** Operands staged for one kernel call: contiguous copies and workspaces, all released on close. */
+    private final class Staged implements AutoCloseable {
+        private final java.util.List<Tensor> scratch = new java.util.ArrayList<>();
+
+        /** The device pointer of t, through a contiguous scratch copy when t is strided. */
+        DevicePtr ptr(Tensor t) {
+            Tensor c = contiguousTemp(t);
+            if (c != t) scratch.add(c);
+            return CudaBackend.this.ptr(c);
+        }
+
+        /** A scratch buffer of {@code floats} floats. */
+        DevicePtr work(long floats) {
+            Tensor w = temp((int) Math.max(1, floats));
+            scratch.add(w);
+            return CudaBackend.this.ptr(w);
+        }
+
+        @Override public void close() { scratch.forEach(Tensor::release); }
     }
 
     /** Runs an in-place kernel on dst, through a contiguous scratch copy when dst is a strided view. */

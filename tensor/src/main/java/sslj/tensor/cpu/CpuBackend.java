@@ -89,11 +89,30 @@ public final class CpuBackend implements Backend {
     @Override public void enqueueInto(Tensor queue, Tensor keys, int ptr, boolean normalize) { CpuMomentum.enqueueInto(queue, keys, ptr, normalize); }
 
     @Override public void memoryBankUpdateInto(Tensor bank, Tensor idx, Tensor f, float m) { CpuMomentum.memoryBankUpdateInto(bank, idx, f, m); }
+
     // ---------------------------------------------------------------- fused NT-Xent (SimCLR)
 
     @Override public Tensor[] ntXentForward(Tensor z, float tau) { return CpuNtXent.forward(z, tau); }
 
     @Override public Tensor ntXentBackward(Tensor z, Tensor lse, float tau, float gradScale) {
         return CpuNtXent.backward(z, lse, tau, gradScale);
+    }
+
+    // ---------------------------------------------------------------- fused InfoNCE (CpuInfoNce)
+
+    @Override public Tensor[] infoNceQueueForward(Tensor q, Tensor k, Tensor queue, float tau) {
+        return CpuInfoNce.queueForward(q, k, queue, tau);
+    }
+
+    @Override public Tensor infoNceQueueBackward(Tensor q, Tensor k, Tensor queue, Tensor lse, float tau, float gradScale) {
+        return CpuInfoNce.queueBackward(q, k, queue, lse, tau, gradScale);
+    }
+
+    @Override public Tensor[] infoNceInBatchForward(Tensor q, Tensor k, float scale, boolean symmetric) {
+        return CpuInfoNce.inBatchForward(q, k, scale, symmetric);
+    }
+
+    @Override public Tensor[] infoNceInBatchBackward(Tensor q, Tensor k, Tensor lseRow, Tensor lseCol, float scale, boolean symmetric, float gradScale) {
+        return CpuInfoNce.inBatchBackward(q, k, lseRow, lseCol, scale, symmetric, gradScale);
     }
 }

@@ -133,4 +133,25 @@ class CudaMatmulIndexTest {
             }, 2e-5);
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void infoNceQueueAndInBatchThroughTheBackend(Device dev) {
+        Tensor q = GpuDevices.cpu(new int[] {6, 11}, 24, 1f).l2Normalize(1), k = GpuDevices.cpu(new int[] {6, 11}, 25, 1f).l2Normalize(1);
+        Tensor queue = GpuDevices.cpu(new int[] {37, 11}, 26, 1f).l2Normalize(1);
+        check(dev, "queue forward loss", d -> d.backend().infoNceQueueForward(q.to(d), k.to(d), queue.to(d), 0.2f)[0], 2e-5);
+        check(dev, "queue backward dq", d -> {
+            Tensor[] f = d.backend().infoNceQueueForward(q.to(d), k.to(d), queue.to(d), 0.2f);
+            return d.backend().infoNceQueueBackward(q.to(d), k.to(d), queue.to(d), f[1], 0.2f, 1f);
+        }, 2e-5);
+        for (boolean symmetric : new boolean[] {true, false}) {
+            for (int part = 0; part < 3; part++) {
+                int which = part;
+                check(dev, "in-batch backward part " + part + " symmetric=" + symmetric, d -> {
+                    Tensor[] f = d.backend().infoNceInBatchForward(q.to(d), k.to(d), 5f, symmetric);
+                    return d.backend().infoNceInBatchBackward(q.to(d), k.to(d), f[1], f[2], 5f, symmetric, 1f)[which];
+                }, 2e-5);
+            }
+        }
+    }
 }
