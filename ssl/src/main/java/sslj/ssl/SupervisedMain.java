@@ -93,8 +93,12 @@ public final class SupervisedMain {
      * the schedule still spans {@code o.epochs}. Tests use it to check that resuming changes nothing.
      */
     public static Result run(Options o, int stopAfter) throws IOException {
+        return run(o, TrainData.train(o), TrainData.test(o), stopAfter);
+    }
+
+    /** {@link #run(Options, int)} on the given datasets instead of those the options name (tests). */
+    public static Result run(Options o, Dataset train, Dataset test, int stopAfter) throws IOException {
         Device device = Device.parse(o.device);
-        Dataset train = TrainData.train(o), test = TrainData.test(o);
         int channels = TrainData.channels(o), side = TrainData.side(o);
 
         Generator gen = new Generator(o.seed);
