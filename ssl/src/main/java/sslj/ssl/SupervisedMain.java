@@ -93,12 +93,20 @@ public final class SupervisedMain {
      * the schedule still spans {@code o.epochs}. Tests use it to check that resuming changes nothing.
      */
     public static Result run(Options o, int stopAfter) throws IOException {
+        preflight(o);                 // fail before the (slow) dataset reading
         return run(o, TrainData.train(o), TrainData.test(o), stopAfter);
+    }
+
+    /** The checks that need more than the command line: the device exists, a resume has a checkpoint. */
+    private static Device preflight(Options o) throws IOException {
+        Device device = Device.parse(o.device);
+        if (o.resume) checkResumable(o, o.out.resolve("checkpoint"));
+        return device;
     }
 
     /** {@link #run(Options, int)} on the given datasets instead of those the options name (tests). */
     public static Result run(Options o, Dataset train, Dataset test, int stopAfter) throws IOException {
-        Device device = Device.parse(o.device);
+        Device device = preflight(o);
         int channels = TrainData.channels(o), side = TrainData.side(o);
 
         Generator gen = new Generator(o.seed);
@@ -122,7 +130,6 @@ public final class SupervisedMain {
             int startEpoch = 0;
             long step = 0;
             if (o.resume) {
-                checkResumable(o, ckptDir);
                 Checkpoint.Progress at = new Checkpoint().load(ckptDir, model, opt, sched, gen);
                 startEpoch = (int) at.epoch();
                 step = at.step();
