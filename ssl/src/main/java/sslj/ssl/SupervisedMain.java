@@ -19,6 +19,7 @@ import sslj.ssl.data.Batch;
 import sslj.ssl.data.Compose;
 import sslj.ssl.data.DataLoader;
 import sslj.ssl.data.Dataset;
+import sslj.ssl.data.DatasetException;
 import sslj.ssl.data.HorizontalFlip;
 import sslj.ssl.data.RandomCrop;
 import sslj.ssl.train.Encoders;
@@ -73,8 +74,9 @@ public final class SupervisedMain {
         Options o = defaults().parseOrExit(args);
         try {
             run(o, o.epochs);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            // bad input found after parsing (no checkpoint to resume, options differ from the checkpoint's, ...)
+        } catch (IllegalArgumentException | IllegalStateException | DatasetException e) {
+            // bad input found after parsing (no checkpoint to resume, options differ from the checkpoint's,
+            // a dataset file missing or corrupt, ...): the message names it; a stack trace would bury it
             System.err.println("SupervisedMain: " + e.getMessage());
             System.exit(1);
         }
@@ -170,6 +172,7 @@ public final class SupervisedMain {
                     log.epoch(epoch, step, Map.of("test_acc", acc));
                     results.add(new EpochResult(epoch, lossSum / steps, acc));
                 }
+                if (startEpoch >= o.epochs) log.info("nothing to do: the checkpoint in " + ckptDir + " is at the last epoch (" + o.epochs + ")");
                 if (!results.isEmpty()) {
                     log.info(String.format(java.util.Locale.ROOT, "final test accuracy: %.2f%% (%d test images, after epoch %d of %d)",
                             100 * results.get(results.size() - 1).testAccuracy(), test.size(), results.get(results.size() - 1).epoch() + 1, o.epochs));

@@ -79,6 +79,8 @@ class SupervisedMainTest {
             assertArrayEquals(wa.get(name).toFloatArray(), wb.get(name).toFloatArray(), 0f, name);
         }
         assertEquals(withoutTimes(epochRecords(a)), withoutTimes(epochRecords(b)));
+        // resuming a finished run trains nothing
+        assertTrue(SupervisedMain.run(resume, train, test, 2).epochs().isEmpty());
     }
 
     @Test
