@@ -98,7 +98,7 @@ public final class SemiSupervisedMain {
         ResultTable table = new ResultTable(column);
         table.row(FINETUNED, ft.finalTestAccuracy());
         if (scratch != null) table.row(SCRATCH, scratch.finalTestAccuracy());
-        if (e.supervised != null) table.row("supervised, all labels (" + e.supervised + ")", EvalModels.supervisedAccuracy(e.supervised, o, test, device));
+        if (e.supervised != null) table.row("supervised run " + e.supervised, EvalModels.supervisedAccuracy(e.supervised, o, test, device));
         System.out.println();
         System.out.print(table);
         Files.writeString(o.out.resolve("results.txt"), e.describe() + "\n\n" + table);

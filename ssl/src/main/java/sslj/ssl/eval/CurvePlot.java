@@ -21,14 +21,14 @@ import javax.imageio.ImageIO;
  */
 public final class CurvePlot {
     private static final Color[] COLOURS = {new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C), new Color(0x9467BD)};
-    private static final int PANEL_W = 520, PANEL_H = 380, MARGIN = 56;
+    private static final int PANEL_W = 520, PANEL_H = 380, MARGIN = 56, HEADER = 64;
 
     private CurvePlot() { }
 
     /** Writes a PNG of {@code curves} to {@code file}. */
     public static void write(Path file, String title, List<FineTune.Curve> curves) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        BufferedImage img = new BufferedImage(2 * PANEL_W, PANEL_H + 40, BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = new BufferedImage(2 * PANEL_W, PANEL_H + HEADER, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -37,10 +37,23 @@ public final class CurvePlot {
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
         g.drawString(title, MARGIN, 24);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        int lx = MARGIN;
+        for (int ci = 0; ci < curves.size(); ci++) {             // legend: one entry per run, with its final test accuracy
+            FineTune.Curve c = curves.get(ci);
+            g.setColor(COLOURS[ci % COLOURS.length]);
+            g.setStroke(new BasicStroke(3f));
+            g.drawLine(lx, 44, lx + 24, 44);
+            g.setColor(Color.BLACK);
+            String label = String.format(Locale.ROOT, "%s: final test %.2f%%", c.name(), 100 * c.finalTestAccuracy());
+            g.drawString(label, lx + 30, 49);
+            lx += 30 + g.getFontMetrics().stringWidth(label) + 40;
+        }
+        g.setStroke(new BasicStroke(1f));
         double maxLoss = 0;
         for (FineTune.Curve c : curves) for (FineTune.Epoch e : c.epochs()) maxLoss = Math.max(maxLoss, e.loss());
-        panel(g, 0, 40, "training loss", curves, FineTune.Epoch::loss, null, 0, niceCeil(maxLoss), false);
-        panel(g, PANEL_W, 40, "accuracy (test solid, train dashed)", curves, FineTune.Epoch::testAccuracy, FineTune.Epoch::trainAccuracy, 0, 1, true);
+        panel(g, 0, HEADER, "training loss", curves, FineTune.Epoch::loss, null, 0, niceCeil(maxLoss), false);
+        panel(g, PANEL_W, HEADER, "accuracy (test solid, train dashed)", curves, FineTune.Epoch::testAccuracy, FineTune.Epoch::trainAccuracy, 0, 1, true);
         g.dispose();
         if (file.getParent() != null) Files.createDirectories(file.getParent());
         ImageIO.write(img, "png", file.toFile());
@@ -86,12 +99,6 @@ public final class CurvePlot {
                 line(g, c, dashed, left, right, top, bottom, lo, hi, maxEpochs,
                         new BasicStroke(1.3f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {5f, 4f}, 0f));
             }
-            g.setStroke(new BasicStroke(2f));
-            int ly = top + 8 + 18 * ci;
-            g.drawLine(right - 190, ly, right - 170, ly);
-            g.setColor(Color.BLACK);
-            FineTune.Epoch last = c.epochs().get(c.epochs().size() - 1);
-            g.drawString(c.name() + (percent ? String.format(Locale.ROOT, " (%.1f%%)", 100 * last.testAccuracy()) : ""), right - 164, ly + 4);
         }
         g.setStroke(new BasicStroke(1f));
     }

@@ -32,15 +32,20 @@ public final class WeightedKnn {
     }
 
     /** The predicted class of each row of {@code queries} [M, D]. */
-    @SuppressWarnings("try")
     public static int[] predict(Features train, Tensor queries, int k, double temperature, Device device) {
+        return predict(train, queries, k, temperature, device, CHUNK_ELEMENTS);
+    }
+
+    /** {@link #predict}, holding at most {@code chunkElements} similarities at once (at least one query row). */
+    @SuppressWarnings("try")
+    public static int[] predict(Features train, Tensor queries, int k, double temperature, Device device, long chunkElements) {
         if (k < 1) throw new IllegalArgumentException("kNN: k must be >= 1, got " + k);
         if (!(temperature > 0)) throw new IllegalArgumentException("kNN: temperature must be > 0, got " + temperature);
         if (queries.size(1) != train.dim()) {
             throw new IllegalArgumentException("kNN: query features have " + queries.size(1) + " dimensions, training features " + train.dim());
         }
         int n = train.size(), m = queries.size(0), kk = Math.min(k, n), classes = train.numClasses();
-        int chunk = (int) Math.max(1, Math.min(m, CHUNK_ELEMENTS / n));
+        int chunk = (int) Math.max(1, Math.min(m, chunkElements / n));
         int[] labels = train.labels(), pred = new int[m];
         try (TensorScope whole = TensorScope.open()) {                      // frees the normalised bank at the end
             Tensor bankT = train.x().to(device).l2Normalize(1).t().contiguous();   // [D, N], normalised once
