@@ -41,7 +41,6 @@ public final class KnnEvalMain {
     }
 
     public static ResultTable run(EvalOptions e, Dataset train, Dataset test) throws IOException {
-        System.out.println("KnnEvalMain " + e.describe());
         return new FrozenEvaluation(e, false, true, System.out).run(train, test);
     }
 }

@@ -58,7 +58,6 @@ public final class LinearProbeMain {
 
     /** On the given datasets (tests). */
     public static ResultTable run(EvalOptions e, Dataset train, Dataset test) throws IOException {
-        System.out.println("LinearProbeMain " + e.describe());
         return new FrozenEvaluation(e, true, true, System.out).run(train, test);
     }
 }

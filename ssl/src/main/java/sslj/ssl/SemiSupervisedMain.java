@@ -77,8 +77,8 @@ public final class SemiSupervisedMain {
         if (e.pretrained == null) throw new IllegalArgumentException("--pretrained PATH is needed (a run directory, checkpoint directory or .safetensors file)");
         if (!e.given.contains("epochs") && e.labelsPercent <= 1) o.epochs = 60;
         Device device = Device.parse(o.device);
-        System.out.println("SemiSupervisedMain " + e.describe());
         String arch = EvalModels.adoptArchitecture(e, e.pretrained);
+        System.out.println("SemiSupervisedMain " + e.describe());
         if (!arch.isEmpty()) System.out.println(arch);
 
         LabelledSubset.Chosen chosen = LabelledSubset.chooseOrRead(train, e.labelsPercent, o.seed, o.out);

@@ -40,6 +40,7 @@ public final class FrozenEvaluation {
     public ResultTable run(Dataset train, Dataset test) throws IOException {
         Options o = e.common;
         String arch = EvalModels.adoptArchitecture(e, e.pretrained);
+        log.println(e.common.program() + " " + e.describe());
         if (!arch.isEmpty()) log.println(arch);
         log.println("train: " + train.describe() + "; test: " + test.describe() + "; device " + device);
         ResultTable table = knn && linear ? new ResultTable(LINEAR, KNN + " (k=" + e.k + ")")
