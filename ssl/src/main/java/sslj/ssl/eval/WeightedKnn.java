@@ -1,5 +1,6 @@
 package sslj.ssl.eval;
 
+import java.util.stream.IntStream;
 import sslj.tensor.Device;
 import sslj.tensor.Tensor;
 import sslj.tensor.TensorScope;
@@ -51,25 +52,66 @@ public final class WeightedKnn {
             Tensor bankT = train.x().to(device).l2Normalize(1).t().contiguous();   // [D, N], normalised once
             for (int start = 0; start < m; start += chunk) {
                 int rows = Math.min(chunk, m - start);
-                float[] sim, idx;
+                float[] sim;
                 try (TensorScope scope = TensorScope.open()) {
-                    Tensor q = queries.narrow(0, start, rows).to(device).l2Normalize(1);
-                    Tensor.TopK top = q.matmul(bankT).topk(kk, 1, true);             // [rows, k], most similar first
-                    sim = top.values().toFloatArray();
-                    idx = top.indices().toFloatArray();
+                    sim = queries.narrow(0, start, rows).to(device).l2Normalize(1).matmul(bankT).toFloatArray();   // [rows, N]
                 }
-                for (int r = 0; r < rows; r++) pred[start + r] = vote(sim, idx, r * kk, kk, labels, classes, temperature);
+                int base = start;
+                IntStream.range(0, rows).parallel().forEach(r -> pred[base + r] = voteRow(sim, r * n, n, kk, labels, classes, temperature));
             }
         }
         return pred;
     }
 
-    /** The class with the largest Σ exp(s_i / τ) over the k neighbours at {@code off .. off + k}. */
-    static int vote(float[] sim, float[] idx, int off, int k, int[] labels, int classes, double temperature) {
+    /**
+     * The class with the largest Σ exp(s_i / τ) over the k most similar of the n similarities at
+     * {@code sim[off .. off + n)}: the k-th largest by quickselect (O(n), no full sort), then every
+     * similarity above it and as many equal to it as fill k.
+     */
+    static int voteRow(float[] sim, int off, int n, int k, int[] labels, int classes, double temperature) {
+        float[] row = java.util.Arrays.copyOfRange(sim, off, off + n);
+        float kth = select(row, n - k);                          // ascending order statistic n − k = k-th largest
         double[] votes = new double[classes];
-        for (int j = 0; j < k; j++) votes[labels[(int) idx[off + j]]] += Math.exp(sim[off + j] / temperature);
+        int above = 0;
+        for (int i = 0; i < n; i++) {
+            float s = sim[off + i];
+            if (s > kth) {
+                votes[labels[i]] += Math.exp(s / temperature);
+                above++;
+            }
+        }
+        for (int i = 0; i < n && above < k; i++) {
+            if (sim[off + i] == kth) {
+                votes[labels[i]] += Math.exp(kth / temperature);
+                above++;
+            }
+        }
         int best = 0;
         for (int c = 1; c < classes; c++) if (votes[c] > votes[best]) best = c;
         return best;
+    }
+
+    /** The value that would sit at index {@code want} of {@code a} sorted ascending (Hoare's quickselect; reorders a). */
+    static float select(float[] a, int want) {
+        int lo = 0, hi = a.length - 1;
+        while (lo < hi) {
+            float pivot = a[(lo + hi) >>> 1];
+            int i = lo, j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) i++;
+                while (a[j] > pivot) j--;
+                if (i <= j) {
+                    float t = a[i];
+                    a[i] = a[j];
+                    a[j] = t;
+                    i++;
+                    j--;
+                }
+            }
+            if (want <= j) hi = j;
+            else if (want >= i) lo = i;
+            else return a[want];
+        }
+        return a[want];
     }
 }

@@ -71,6 +71,19 @@ class WeightedKnnTest {
         assertArrayEquals(bruteForce(train, test, 30, 0.5), WeightedKnn.predict(train, test.x(), 200, 0.5, Device.CPU));
     }
 
+    /** The quickselect behind the top-k, on arrays with many ties, against a sort. */
+    @Test
+    void selectFindsEveryOrderStatistic() {
+        Random r = new Random(2);
+        for (int trial = 0; trial < 50; trial++) {
+            float[] a = new float[1 + r.nextInt(40)];
+            for (int i = 0; i < a.length; i++) a[i] = r.nextInt(6);
+            float[] sorted = a.clone();
+            java.util.Arrays.sort(sorted);
+            for (int want = 0; want < a.length; want++) assertEquals(sorted[want], WeightedKnn.select(a.clone(), want), 0f);
+        }
+    }
+
     @Test
     void badArgumentsAreRefused() {
         Random r = new Random(1);
