@@ -32,14 +32,14 @@ public final class EncoderLoader {
 
     private EncoderLoader() { }
 
-    /** The safetensors file a source names (see the class comment). */
+    /** The safetensors file a source names (see the class comment); IllegalArgumentException naming the path when there is none. */
     public static Path resolve(Path source) throws IOException {
         if (Files.isRegularFile(source)) return source;
         for (Path p : List.of(source.resolve("checkpoint").resolve(MODEL_FILE), source.resolve(MODEL_FILE))) {
             if (Files.isRegularFile(p)) return p;
         }
-        if (!Files.exists(source)) throw new IOException("pretrained encoder: " + source + " does not exist");
-        throw new IOException("pretrained encoder: " + source + " holds neither checkpoint/" + MODEL_FILE + " nor " + MODEL_FILE
+        if (!Files.exists(source)) throw new IllegalArgumentException("pretrained encoder: " + source + " does not exist");
+        throw new IllegalArgumentException("pretrained encoder: " + source + " holds neither checkpoint/" + MODEL_FILE + " nor " + MODEL_FILE
                 + " (give a run directory, a checkpoint directory or a .safetensors file)");
     }
 

@@ -97,8 +97,8 @@ class EncoderLoaderTest {
         IllegalArgumentException p = assertThrows(IllegalArgumentException.class, () -> EncoderLoader.load(resnet(2, 2), heads, "encoder.", "f"));
         assertTrue(p.getMessage().contains("[online., projector.]") && p.getMessage().contains("--prefix"), p.getMessage());
 
-        IOException none = assertThrows(IOException.class, () -> EncoderLoader.load(resnet(2, 2), dir, "encoder."));
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> EncoderLoader.load(resnet(2, 2), dir, "encoder."));
         assertTrue(none.getMessage().contains("holds neither checkpoint/model.safetensors"), none.getMessage());
-        assertThrows(IOException.class, () -> EncoderLoader.load(resnet(2, 2), dir.resolve("nope"), "encoder."));
+        assertThrows(IllegalArgumentException.class, () -> EncoderLoader.load(resnet(2, 2), dir.resolve("nope"), "encoder."));
     }
 }
