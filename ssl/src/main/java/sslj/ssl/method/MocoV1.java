@@ -50,7 +50,7 @@ import sslj.tensor.Tensor;
  * <p>Shuffle-BN: see {@link ShuffleBn}; on with G = {@code --shuffle-groups} (default 2), 1 turns it off.
  */
 public class MocoV1 implements SslMethod {
-    public static final float TEMPERATURE = 0.07f;
+    public static final double TEMPERATURE = 0.07;
     public static final int QUEUE = 65536, QUEUE_CIFAR = 4096;
     public static final double MOMENTUM = 0.999, MOMENTUM_CIFAR = 0.99;
     public static final double LR = 0.03, WEIGHT_DECAY = 1e-4, SGD_MOMENTUM = 0.9;

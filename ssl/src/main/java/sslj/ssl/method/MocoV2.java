@@ -21,7 +21,7 @@ import sslj.tensor.Generator;
  * SGD 0.03 for batch 256, weight decay 1e-4, m = 0.999 (0.99 for CIFAR-style runs), K = 65536 (4096).
  */
 public final class MocoV2 extends MocoV1 {
-    public static final float TEMPERATURE = 0.2f;
+    public static final double TEMPERATURE = 0.2;
 
     public MocoV2(Options o) { this(o, gen -> MethodSupport.backbone(o, gen)); }
 

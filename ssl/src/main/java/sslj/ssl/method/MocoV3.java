@@ -42,7 +42,7 @@ import sslj.tensor.Tensor;
  * patch projection is frozen — §5.2). τ = 0.2 (§6 of DESIGN; the official ResNet-50 recipe uses 1.0).
  */
 public final class MocoV3 implements SslMethod {
-    public static final float TEMPERATURE = 0.2f;
+    public static final double TEMPERATURE = 0.2;
     public static final double MOMENTUM = 0.99;
     public static final double LARS_LR = 0.6, LARS_WEIGHT_DECAY = 1e-6, ADAMW_LR = 1.5e-4, ADAMW_WEIGHT_DECAY = 0.1;
     public static final int DIM = 128;
