@@ -158,6 +158,9 @@ public class MocoV1 implements SslMethod {
     }
 
     @Override public void loadState(Map<String, Tensor> state) {
+        if (state.get("queue") == null || state.get("queue_ptr") == null) {
+            throw new IllegalArgumentException(name() + ": saved state lacks 'queue' / 'queue_ptr' (keys: " + state.keySet() + ")");
+        }
         key.loadStateDict(MethodSupport.under(state, "key."), true);
         queue.load(Map.of("queue", state.get("queue"), "ptr", state.get("queue_ptr")));
     }
