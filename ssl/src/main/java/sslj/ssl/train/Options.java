@@ -24,10 +24,12 @@ import java.util.Set;
  */
 public final class Options {
     /** The options only some mains take; every other option is common to all. */
-    public static final Set<String> METHOD_OPTIONS = Set.of("temperature", "queue-size", "momentum");
+    public static final Set<String> METHOD_OPTIONS = Set.of("temperature", "queue-size", "momentum",
+            "version", "shuffle-groups", "no-bn-heads");
     public static final List<String> DATASETS = List.of("fashion-mnist", "cifar10", "folder");
     public static final List<String> DEVICES = List.of("cpu", "cuda", "cuda-emu");
-    public static final List<String> ENCODERS = List.of("resnet18", "resnet34", "resnet50");
+    /** "vit" (a small ViT, {@link Encoders#backbone}) only for the mains whose method supports it (MoCo v3). */
+    public static final List<String> ENCODERS = List.of("resnet18", "resnet34", "resnet50", "vit");
 
     // ---------------------------------------------------------------- the values (defaults for any main)
     public String data = "fashion-mnist";
@@ -42,6 +44,12 @@ public final class Options {
     public int queueSize = 4096;
     public double momentum = 0.9;
     public String encoder = "resnet18";
+    /** MoCo version (MocoMain: 1, 2 or 3). */
+    public int version = 2;
+    /** MoCo's shuffle-BN emulation: BN sub-batches of the key (and query) encoder; 1 = off. */
+    public int shuffleGroups = 2;
+    /** BYOL: projector and predictor without batch norm (the collapse study). */
+    public boolean noBnHeads;
     public int width = 16;
     public long seed = 42;
     public Path out = Path.of("runs", "run");
@@ -86,7 +94,10 @@ public final class Options {
             new Spec("temperature", "X", "softmax temperature of the contrastive loss"),
             new Spec("queue-size", "N", "negatives kept in the queue / memory bank"),
             new Spec("momentum", "X", "momentum (SGD, or the EMA target encoder)"),
-            new Spec("encoder", "NAME", "resnet18 | resnet34 | resnet50"),
+            new Spec("encoder", "NAME", "resnet18 | resnet34 | resnet50 | vit (MoCo v3 only)"),
+            new Spec("version", "N", "MoCo version: 1, 2 or 3"),
+            new Spec("shuffle-groups", "G", "MoCo shuffle-BN emulation: BN sub-batches per encoder pass (1 = off)"),
+            new Spec("no-bn-heads", null, "BYOL: projector and predictor without batch norm (collapses)"),
             new Spec("width", "N", "channels of the first ResNet stage (64 = the standard network)"),
             new Spec("seed", "N", "seed of initialisation, data order and augmentation"),
             new Spec("out", "DIR", "output directory: checkpoint/, log.txt, metrics.jsonl"),
@@ -169,6 +180,9 @@ public final class Options {
             case "queue-size" -> queueSize = positiveInt(name, v);
             case "momentum" -> momentum = fraction(name, v);
             case "encoder" -> encoder = oneOf(name, v, ENCODERS);
+            case "version" -> version = Integer.parseInt(oneOf(name, v, List.of("1", "2", "3")));
+            case "shuffle-groups" -> shuffleGroups = positiveInt(name, v);
+            case "no-bn-heads" -> noBnHeads = true;
             case "width" -> width = positiveInt(name, v);
             case "seed" -> seed = parseLong(name, v);
             case "out" -> out = Path.of(v);
@@ -282,6 +296,9 @@ public final class Options {
             case "queue-size" -> Integer.toString(queueSize);
             case "momentum" -> Double.toString(momentum);
             case "encoder" -> encoder;
+            case "version" -> Integer.toString(version);
+            case "shuffle-groups" -> Integer.toString(shuffleGroups);
+            case "no-bn-heads" -> Boolean.toString(noBnHeads);
             case "width" -> Integer.toString(width);
             case "seed" -> Long.toString(seed);
             case "out" -> out.toString();
@@ -309,7 +326,11 @@ public final class Options {
     private String describe(boolean runDefiningOnly) {
         List<String> parts = new ArrayList<>();
         for (Spec s : SPECS) {
-            if (s.arg() == null || (METHOD_OPTIONS.contains(s.name()) && !methodOptions.contains(s.name()))) continue;
+            if (METHOD_OPTIONS.contains(s.name()) && !methodOptions.contains(s.name())) continue;
+            if (s.arg() == null) {   // a flag: only method flags that are set decide a run (--resume, --help do not)
+                if (METHOD_OPTIONS.contains(s.name()) && valueOf(s.name()).equals("true")) parts.add("--" + s.name());
+                continue;
+            }
             if (runDefiningOnly && NOT_RUN_DEFINING.contains(s.name())) continue;
             String v = valueOf(s.name());
             if (v != null) parts.add("--" + s.name() + " " + v);

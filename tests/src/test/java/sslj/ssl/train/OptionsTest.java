@@ -76,7 +76,7 @@ class OptionsTest {
         assertEquals("--resume takes no value, got 'yes'", error(simclrLike(), "--resume=yes"));
         assertEquals("--epochs given twice", error(simclrLike(), "--epochs", "1", "--epochs", "2"));
         assertEquals("unexpected argument 'extra' (options start with --)", error(simclrLike(), "extra"));
-        assertEquals("--encoder must be one of resnet18, resnet34, resnet50, got 'vgg'", error(simclrLike(), "--encoder", "vgg"));
+        assertEquals("--encoder must be one of resnet18, resnet34, resnet50, vit, got 'vgg'", error(simclrLike(), "--encoder", "vgg"));
         assertEquals("--device must be one of cpu, cuda, cuda-emu, got 'tpu'", error(simclrLike(), "--device", "tpu"));
         assertEquals("--data must be one of fashion-mnist, cifar10, folder, got 'mnist'", error(simclrLike(), "--data", "mnist"));
         // a method option another main takes is refused, not silently ignored
