@@ -91,7 +91,9 @@ public final class CurvePlot {
             String s = label(t);
             g.drawString(s, x1 - 6 - fm.stringWidth(s), y + fm.getAscent() / 2 - 1);
         }
+        boolean wholeX = panel.series().stream().allMatch(ser -> java.util.Arrays.stream(ser.x()).allMatch(v -> v == Math.rint(v)));
         for (double t : ticks(xr[0], xr[1])) {
+            if (wholeX && t != Math.rint(t)) continue;   // epochs: no tick at 1.5
             int x = (int) Math.round(map(t, xr[0], xr[1], x1, x2));
             g.setColor(new Color(230, 230, 230));
             g.drawLine(x, yTop, x, yBottom);
@@ -161,7 +163,7 @@ public final class CurvePlot {
 
     private static String label(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e6) return Long.toString((long) v);
-        return String.format(Locale.ROOT, "%.4g", v);
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.4g", v)).stripTrailingZeros().toPlainString();
     }
 
     private static String lastFinite(double[] y) {
