@@ -26,7 +26,8 @@ import sslj.tensor.TensorScope;
  * The training loop every SSL main shares: views from the loader, the method's loss, backward, the
  * optimiser and its warmup + cosine schedule (per step), the method's after-step updates, one progress
  * line per N steps and per epoch ({@link TrainLog}), the epoch monitors (kNN accuracy, collapse), and
- * a checkpoint every epoch from which {@code --resume} continues bit for bit.
+ * a checkpoint every epoch from which {@code --resume} continues bit for bit, and OUT/curves.png
+ * ({@link CurvePlot}) redrawn after every epoch.
  *
  * <p>Each step runs inside a {@link TensorScope}: on a GPU every temporary of the step (activations,
  * gradients) is released when it ends; parameters, optimiser state and the method's state live outside.
@@ -107,9 +108,19 @@ public final class SslTrainer {
                     if (!method.state().isEmpty()) SafeTensors.save(stateFile, method.state());
                     log.epoch(epoch, step, metrics);
                     results.add(new EpochResult(epoch, lossSum / steps, metrics));
+                    plotCurves(o, method, log);
                 }
             }
         }
         return results;
+    }
+
+    /** OUT/curves.png (loss and accuracies by epoch, from metrics.jsonl); a failure to draw is reported, not fatal. */
+    private static void plotCurves(Options o, SslMethod method, TrainLog log) {
+        try {
+            CurvePlot.writeEpochCurves(o.out.resolve("metrics.jsonl"), o.out.resolve("curves.png"), method.name() + " — " + o.encoder + " width " + o.width + ", " + o.data);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            log.info("could not write " + o.out.resolve("curves.png") + ": " + e);
+        }
     }
 }

@@ -1,0 +1,67 @@
+package sslj.ssl.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** curves.png from a metrics.jsonl, headless. */
+class CurvePlotTest {
+
+    @Test
+    void plotsLossAndAccuracyFromMetrics(@TempDir Path dir) throws IOException {
+        Path metrics = dir.resolve("metrics.jsonl"), png = dir.resolve("curves.png");
+        Files.write(metrics, List.of(
+                "{\"type\":\"step\",\"epoch\":0,\"step\":10,\"loss\":5.0}",
+                "{\"type\":\"epoch\",\"epoch\":0,\"step\":10,\"loss\":4.5,\"lr\":0.3,\"knn_acc\":0.52,\"std\":0.1}",
+                "{\"type\":\"epoch\",\"epoch\":1,\"step\":20,\"loss\":4.0,\"lr\":0.2,\"knn_acc\":null}",
+                "{\"type\":\"epoch\",\"epoch\":1,\"step\":20,\"loss\":3.9,\"lr\":0.2,\"knn_acc\":0.61}",   // a resumed run rewrote epoch 1
+                "{\"type\":\"epoch\",\"epoch\":2,\"step\":30,\"loss\":3.5,\"lr\":1.0E-4,\"knn_acc\":0.66}"));
+        Map<String, double[]> m = CurvePlot.readEpochMetrics(metrics);
+        assertArrayEquals(new double[] {0, 1, 2}, m.get("epoch"));
+        assertArrayEquals(new double[] {4.5, 3.9, 3.5}, m.get("loss"));
+        assertArrayEquals(new double[] {0.52, 0.61, 0.66}, m.get("knn_acc"));
+        assertEquals(Double.NaN, m.get("std")[1]);
+
+        CurvePlot.writeEpochCurves(metrics, png, "SimCLR test");
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertEquals(900, img.getWidth());
+        assertEquals(36 + 2 * 320, img.getHeight());        // title + two panels: loss, accuracy
+        assertFalse(Files.exists(dir.resolve("curves.png.tmp")));
+        // something was drawn in each panel: not all white
+        assertTrue(nonWhite(img, 0, 36, 900, 320) > 1000 && nonWhite(img, 0, 356, 900, 320) > 1000);
+    }
+
+    @Test
+    void noEpochYetWritesNothing(@TempDir Path dir) throws IOException {
+        Path metrics = dir.resolve("metrics.jsonl");
+        Files.write(metrics, List.of("{\"type\":\"step\",\"epoch\":0,\"step\":10,\"loss\":5.0}"));
+        CurvePlot.writeEpochCurves(metrics, dir.resolve("curves.png"), "t");
+        assertFalse(Files.exists(dir.resolve("curves.png")));
+    }
+
+    @Test
+    void ticksAreRound() {
+        double[] want = {0, 0.2, 0.4, 0.6, 0.8, 1.0};
+        List<Double> got = CurvePlot.ticks(0, 1);
+        assertEquals(want.length, got.size(), got.toString());
+        for (int i = 0; i < want.length; i++) assertEquals(want[i], got.get(i), 1e-12);
+        assertEquals(List.of(2.0, 4.0, 6.0, 8.0, 10.0), CurvePlot.ticks(1, 10));
+    }
+
+    private static int nonWhite(BufferedImage img, int x0, int y0, int w, int h) {
+        int c = 0;
+        for (int y = y0; y < y0 + h; y++) for (int x = x0; x < x0 + w; x++) if ((img.getRGB(x, y) & 0xFFFFFF) != 0xFFFFFF) c++;
+        return c;
+    }
+}
