@@ -61,7 +61,7 @@ public final class ByolMain {
             return;
         }
         try {
-            run(o, List.of());
+            runWithMonitors(o);
         } catch (IllegalArgumentException | IllegalStateException | DatasetException e) {
             System.err.println("ByolMain: " + e.getMessage());
             System.exit(1);
@@ -70,5 +70,12 @@ public final class ByolMain {
 
     public static List<SslTrainer.EpochResult> run(Options o, List<EpochMonitor> monitors) throws IOException {
         return SslTrainer.run(o, new Byol(o), TrainData.train(o), monitors, o.epochs);
+    }
+
+    /** The main job: trains with the standard epoch monitors (kNN accuracy on the test set, collapse statistics). */
+    static List<SslTrainer.EpochResult> runWithMonitors(Options o) throws IOException {
+        Byol m = new Byol(o);
+        sslj.ssl.data.Dataset train = TrainData.train(o), test = TrainData.test(o);
+        return SslTrainer.run(o, m, train, sslj.ssl.train.Monitors.standard(o, m, train, test), o.epochs);
     }
 }

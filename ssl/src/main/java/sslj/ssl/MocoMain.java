@@ -129,15 +129,19 @@ public final class MocoMain {
             return;
         }
         try {
-            run(o, monitors(o));
+            runWithMonitors(o);
         } catch (IllegalArgumentException | IllegalStateException | DatasetException e) {
             System.err.println("MocoMain: " + e.getMessage());
             System.exit(1);
         }
     }
 
-    /** The epoch monitors (kNN accuracy, collapse statistics) once they are merged; none in this branch. */
-    static List<EpochMonitor> monitors(Options o) { return List.of(); }
+    /** The main job: trains with the standard epoch monitors (kNN accuracy on the test set, collapse statistics). */
+    static List<SslTrainer.EpochResult> runWithMonitors(Options o) throws IOException {
+        sslj.ssl.method.SslMethod m = method(o);
+        sslj.ssl.data.Dataset train = TrainData.train(o), test = TrainData.test(o);
+        return SslTrainer.run(o, m, train, sslj.ssl.train.Monitors.standard(o, m, train, test), o.epochs);
+    }
 
     public static List<SslTrainer.EpochResult> run(Options o, List<EpochMonitor> monitors) throws IOException {
         return SslTrainer.run(o, method(o), TrainData.train(o), monitors, o.epochs);
