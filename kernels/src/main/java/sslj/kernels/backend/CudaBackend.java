@@ -78,6 +78,9 @@ public final class CudaBackend implements Backend {
     /** Bytes in use, peak, cached, device mallocs: the per-step memory report. */
     public CachingAllocator.Stats memoryStats() { return ctx.allocator.stats(); }
 
+    /** The allocator's bytes in use (live storages, rounded up to their size classes): {@link Backend#memoryInUse()}. */
+    @Override public long memoryInUse() { return ctx.allocator.stats().bytesInUse(); }
+
     /** Gives cached (free) device blocks back to the driver. */
     public void emptyCache() { ctx.allocator.emptyCache(); }
 
