@@ -116,7 +116,8 @@ public final class SupervisedMain {
     @SuppressWarnings("try")   // the step scopes are used for their effect
     public static Result run(Options o, Dataset train, Dataset test, int stopAfter) throws IOException {
         Device device = preflight(o);
-        int channels = TrainData.channels(o), side = TrainData.side(o);
+        // the crop keeps the images' own side: the dataset's (28 for Fashion-MNIST), so tests can train on tiny images
+        int channels = TrainData.channels(o), side = train.size() > 0 ? train.get(0).image().height() : TrainData.side(o);
 
         Generator gen = new Generator(o.seed);
         ResNet encoder = Encoders.build(o, channels, gen);
