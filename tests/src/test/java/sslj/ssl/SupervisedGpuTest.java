@@ -20,10 +20,10 @@ import sslj.ssl.train.Options;
  * <p>Tolerance: per-step losses within 1e-3 relative (the GPU sums in another order, and batch norm over 4 images
  * of a width-1 network amplifies it: 1e-4 was seen after 4 steps); the test accuracy, an argmax over 8 images, equal.
  */
-class SupervisedGpuTest {
+public class SupervisedGpuTest {
 
     /** 12 training and 8 test images of 8×8: class 0 is bright on the left half, class 1 on the right. */
-    static ArrayDataset tiny(int n, long seed) {
+    public static ArrayDataset tiny(int n, long seed) {
         java.util.Random r = new java.util.Random(seed);
         byte[] px = new byte[n * 64];
         int[] labels = new int[n];
