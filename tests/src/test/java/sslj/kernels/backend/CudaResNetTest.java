@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import sslj.autograd.Variable;
 import sslj.nn.Linear;
 import sslj.nn.Module;
@@ -20,7 +21,7 @@ import sslj.testing.Close;
 
 /**
  * The issue's check: a ResNet-18 (width 2, small-image stem, 1 channel) + linear head, forward and
- * backward on batch 3 of 12×12 images (so layer4 still normalises over 3·2·2 values) on "cuda-emu", then one SGD step, against the same on the CPU.
+ * backward on batch 3 of 12×12 images (so layer4 still normalises over 3·2·2 values) on "cuda-emu" (and the real GPU when present), then one SGD step, against the same on the CPU.
  * Compared: the loss, the gradients of parameters at both ends of the network, the batch-norm
  * running statistics the forward updated, and parameters after the step.
  *
@@ -57,9 +58,12 @@ class CudaResNetTest {
         }
     }
 
-    @Test
-    void forwardBackwardAndStepMatchTheCpu() {
-        Out cpu = step(Device.CPU), gpu = step(GpuDevices.emulated());
+    static List<Device> devices() { return GpuDevices.all(); }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void forwardBackwardAndStepMatchTheCpu(Device dev) {
+        Out cpu = step(Device.CPU), gpu = step(dev);
         assertEquals(cpu.loss(), gpu.loss(), 1e-5 * Math.abs(cpu.loss()), "loss");
         for (String name : GRADS) {
             Close.assertClose("grad " + name, Close.toDouble(cpu.grads().get(name).toFloatArray()), gpu.grads().get(name).toFloatArray(), 1e-5, 1e-3);

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import sslj.autograd.Variable;
 import sslj.nn.BatchNorm1d;
 import sslj.nn.Linear;
@@ -27,7 +29,7 @@ import sslj.tensor.TensorScope;
 import sslj.testing.Close;
 
 /**
- * Training on the CUDA backend ("cuda-emu": the same PTX kernels, emulated) as the training loops do it,
+ * Training on the CUDA backend ("cuda-emu": the same PTX kernels, emulated; and "cuda" when a GPU is present) as the training loops do it,
  * one {@link TensorScope} per step: the state that must outlive a step (parameters, batch-norm running
  * statistics, optimiser slots made lazily on the first update) survives the step scopes, the allocator's
  * bytes in use stop growing after the first step (no leak), and the numbers follow the CPU's.
@@ -81,9 +83,8 @@ class CudaTrainingTest {
         return t;
     }
 
-    private static void trainsLikeTheCpu(String name, Function<List<ParamGroup>, Optimizer> makeOpt, double tol) {
+    private static void trainsLikeTheCpu(Device dev, String name, Function<List<ParamGroup>, Optimizer> makeOpt, double tol) {
         Run cpu = train(Device.CPU, makeOpt);
-        Device dev = GpuDevices.emulated();
         long before = dev.backend().memoryInUse();
         Run gpu = train(dev, makeOpt);
         Close.assertClose(name + " losses", cpu.losses(), toFloat(gpu.losses()), tol, tol);
@@ -102,19 +103,24 @@ class CudaTrainingTest {
         return f;
     }
 
-    @Test
-    void sgdWithMomentum() {
-        trainsLikeTheCpu("SGD", g -> new SGD(g, 0.1, 0.9, 1e-4), 1e-5);
+    static List<Device> devices() { return GpuDevices.all(); }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void sgdWithMomentum(Device dev) {
+        trainsLikeTheCpu(dev, "SGD", g -> new SGD(g, 0.1, 0.9, 1e-4), 1e-5);
     }
 
-    @Test
-    void adamW() {
-        trainsLikeTheCpu("AdamW", g -> new AdamW(g, 0.01), 1e-4);
+    @ParameterizedTest
+    @MethodSource("devices")
+    void adamW(Device dev) {
+        trainsLikeTheCpu(dev, "AdamW", g -> new AdamW(g, 0.01), 1e-4);
     }
 
-    @Test
-    void lars() {
-        trainsLikeTheCpu("LARS", g -> new LARS(g, 0.5, 1e-6), 1e-5);
+    @ParameterizedTest
+    @MethodSource("devices")
+    void lars(Device dev) {
+        trainsLikeTheCpu(dev, "LARS", g -> new LARS(g, 0.5, 1e-6), 1e-5);
     }
 
     /** The slot made by the first update, inside a step scope, is still alive (and used) in the later steps. */
