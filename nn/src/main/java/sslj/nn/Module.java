@@ -10,6 +10,7 @@ import sslj.autograd.Variable;
 import sslj.tensor.Device;
 import sslj.tensor.Shape;
 import sslj.tensor.Tensor;
+import sslj.tensor.TensorScope;
 
 /**
  * A piece of a network: named parameters (trainable leaves), named buffers (state that is saved but not
@@ -60,14 +61,19 @@ public abstract class Module {
         return b;
     }
 
-    /** Replaces one of this module's own buffers (same shape), e.g. batch norm's running mean after a step. */
+    /**
+     * Sets one of this module's own buffers (same shape) to {@code value}, e.g. a running statistic after
+     * a step. The value is copied IN PLACE into the existing buffer (on the buffer's device): the buffer
+     * was made outside the step scopes and must stay so, while {@code value} is usually a step
+     * temporary that the step's {@link TensorScope} releases.
+     */
     protected final void setBuffer(String name, Tensor value) {
         Tensor old = buffer(name);
         if (!Arrays.equals(old.shape(), value.shape())) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": buffer '" + name + "' has shape " + Shape.str(old.shape())
                     + ", got " + Shape.str(value.shape()));
         }
-        buffers.put(name, value);
+        old.copy_(value.device().equals(old.device()) ? value : value.to(old.device()));
     }
 
     private void checkName(String name) {
@@ -167,10 +173,16 @@ public abstract class Module {
         for (Variable p : parameters()) p.zeroGrad();
     }
 
-    /** Moves parameters and buffers to {@code device} (their Variables stay the same objects). */
+    /**
+     * Moves parameters and buffers to {@code device} (their Variables stay the same objects). The new
+     * storages are made {@link TensorScope#outside outside} any open scope: they live as long as the module.
+     */
     public Module to(Device device) {
-        for (Variable p : parameters()) p.setData(p.data().to(device));
-        moveBuffers(device);
+        TensorScope.outside(() -> {
+            for (Variable p : parameters()) p.setData(p.data().to(device));
+            moveBuffers(device);
+            return this;
+        });
         return this;
     }
 

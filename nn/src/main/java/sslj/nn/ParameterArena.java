@@ -10,6 +10,7 @@ import sslj.autograd.Variable;
 import sslj.tensor.Device;
 import sslj.tensor.Shape;
 import sslj.tensor.Tensor;
+import sslj.tensor.TensorScope;
 
 /**
  * Every parameter of a module in one contiguous flat tensor (DESIGN.md §2: "parameters of one model
@@ -58,7 +59,9 @@ public final class ParameterArena {
             total += e.getValue().data().numel();
         }
         if (total > Integer.MAX_VALUE) throw new IllegalArgumentException("ParameterArena: " + total + " parameters exceed one tensor's 2^31 − 1 elements");
-        Tensor flat = Tensor.zeros(device, (int) total);
+        Device on = device;
+        long n = total;
+        Tensor flat = TensorScope.outside(() -> Tensor.zeros(on, (int) n));   // the parameters' home: never a step's
         List<String> names = new ArrayList<>();
         List<Variable> params = new ArrayList<>();
         List<int[]> shapes = new ArrayList<>();

@@ -29,6 +29,7 @@ import sslj.ssl.train.TrainLog;
 import sslj.tensor.Device;
 import sslj.tensor.Generator;
 import sslj.tensor.Tensor;
+import sslj.tensor.TensorScope;
 
 /**
  * The supervised baseline: a ResNet (default ResNet-18, width 16, small-image stem) and a linear
@@ -42,6 +43,11 @@ import sslj.tensor.Tensor;
  * tenth of the run) then cosine decay to 0, per step; augmentation: random crop with zero padding
  * 2 (4 px on 32 px images) and horizontal flip, then standardisation. Test accuracy is measured
  * after every epoch in eval mode (batch-norm running statistics) without gradients.
+ *
+ * <p>Runs unchanged on any device ({@code --device cuda}, {@code cuda-emu}): every training step and
+ * every evaluation batch runs in a {@link TensorScope}, so on a GPU its temporaries are released when
+ * it ends; the model, its buffers and the optimiser's state live outside the scopes (made there, and
+ * updated in place). The log reports the device bytes in use ({@code Backend.memoryInUse()}).
  *
  * <p>Every epoch it saves a {@link Checkpoint} (model, optimiser, schedule, RNG) in OUT/checkpoint;
  * {@code --resume} continues from it. The data order and each image's augmentation are functions of
@@ -107,9 +113,11 @@ public final class SupervisedMain {
     }
 
     /** {@link #run(Options, int)} on the given datasets instead of those the options name (tests). */
+    @SuppressWarnings("try")   // the step scopes are used for their effect
     public static Result run(Options o, Dataset train, Dataset test, int stopAfter) throws IOException {
         Device device = preflight(o);
-        int channels = TrainData.channels(o), side = TrainData.side(o);
+        // the crop keeps the images' own side: the dataset's (28 for Fashion-MNIST), so tests can train on tiny images
+        int channels = TrainData.channels(o), side = train.size() > 0 ? train.get(0).image().height() : TrainData.side(o);
 
         Generator gen = new Generator(o.seed);
         ResNet encoder = Encoders.build(o, channels, gen);
@@ -141,7 +149,7 @@ public final class SupervisedMain {
             }
 
             try (TrainLog log = TrainLog.open(o.out, o.resume, perEpoch, o.epochs, o.logEvery)) {
-                // on a GPU, hand log.deviceMemory(...) the backend allocator's bytes in use once it exposes them
+                log.deviceMemory(device.backend()::memoryInUse);   // -1 on the CPU: nothing reported
                 log.info("SupervisedMain " + o.describe());
                 log.info("train: " + train.describe() + "; test: " + test.describe());
                 log.info(o.encoder + " width " + o.width + " + linear: " + model.parameterCount() + " parameters on " + device
@@ -155,13 +163,17 @@ public final class SupervisedMain {
                         while (it.hasNext()) {
                             Batch b = it.next();
                             double lr = opt.groups().get(0).lr();
-                            Variable loss = model.forward(Variable.constant(b.images().to(device))).crossEntropy(b.labels().to(device));
-                            opt.zeroGrad();
-                            loss.backward();
-                            opt.step();
+                            double l;
+                            try (TensorScope scope = TensorScope.open()) {   // a GPU releases the step's temporaries here
+                                Variable loss = model.forward(Variable.constant(b.images().to(device))).crossEntropy(b.labels().to(device));
+                                opt.zeroGrad();
+                                loss.backward();
+                                opt.step();
+                                l = loss.item();
+                                opt.zeroGrad();   // the gradients belong to this step's scope
+                            }
                             sched.step();
                             step++;
-                            double l = loss.item();
                             lossSum += l;
                             steps++;
                             log.step(epoch, step, l, lr, b.size());
@@ -190,8 +202,11 @@ public final class SupervisedMain {
         try (NoGrad ignored = NoGrad.enter(); DataLoader.Epoch it = loader.epoch(0)) {
             while (it.hasNext()) {
                 Batch b = it.next();
-                Tensor logits = model.forward(Variable.constant(b.images().to(device))).data();
-                float[] pred = logits.argmax(1, false).toFloatArray(), labels = b.labels().toFloatArray();
+                float[] pred, labels = b.labels().toFloatArray();
+                try (TensorScope batch = TensorScope.open()) {
+                    Tensor logits = model.forward(Variable.constant(b.images().to(device))).data();
+                    pred = logits.argmax(1, false).toFloatArray();
+                }
                 for (int i = 0; i < pred.length; i++) if (pred[i] == labels[i]) correct++;
                 seen += pred.length;
             }

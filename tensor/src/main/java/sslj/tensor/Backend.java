@@ -20,6 +20,12 @@ import java.util.List;
 public interface Backend {
     Device device();
 
+    /**
+     * Bytes of device memory in use by this backend's live storages (what a training log reports per
+     * step), or -1 where the backend does not track it (the CPU: its arrays are Java heap).
+     */
+    default long memoryInUse() { return -1; }
+
     /** A new zero-filled storage of {@code length} floats. */
     Storage allocate(long length);
 

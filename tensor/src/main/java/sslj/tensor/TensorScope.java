@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The owner of the device memory made while it is open: closing the scope releases every storage a
@@ -39,7 +40,9 @@ import java.util.Set;
  * </ol>
  * Consequence for training loops: whatever must outlive a step (a gradient accumulated into a
  * parameter's {@code .grad}, an updated buffer) must be written in place into unscoped tensors
- * ({@code copy_}, {@code add_}) or {@code keep}-ed before the step scope closes.
+ * ({@code copy_}, {@code add_}) or {@code keep}-ed before the step scope closes. State that is first
+ * made inside a step (an optimiser's momentum buffer on its first update) is made with
+ * {@link #outside}, which runs the allocation with no scope current, so it is unscoped.
  */
 public final class TensorScope implements AutoCloseable {
 
@@ -76,6 +79,24 @@ public final class TensorScope implements AutoCloseable {
         TensorScope scope = CURRENT.get();
         if (scope != null) scope.add(s);
         return s;
+    }
+
+    /**
+     * Runs {@code make} with no scope current on this thread, so every storage it allocates is unscoped
+     * (rule 5), then makes the scopes current again; returns what {@code make} returned. For long-lived
+     * state created inside a step: optimiser slots on the first update, parameters moved to a device.
+     * The caller owns the result (release it, or keep it for the rest of the run). On the CPU it simply
+     * runs {@code make}.
+     */
+    public static <T> T outside(Supplier<T> make) {
+        TensorScope saved = CURRENT.get();
+        if (saved == null) return make.get();
+        CURRENT.remove();
+        try {
+            return make.get();
+        } finally {
+            CURRENT.set(saved);
+        }
     }
 
     /** Moves {@code t}'s storage to the parent scope (or out of scopes altogether); returns t. */

@@ -78,6 +78,9 @@ public final class CudaBackend implements Backend {
     /** Bytes in use, peak, cached, device mallocs: the per-step memory report. */
     public CachingAllocator.Stats memoryStats() { return ctx.allocator.stats(); }
 
+    /** The allocator's bytes in use (live storages, rounded up to their size classes): {@link Backend#memoryInUse()}. */
+    @Override public long memoryInUse() { return ctx.allocator.stats().bytesInUse(); }
+
     /** Gives cached (free) device blocks back to the driver. */
     public void emptyCache() { ctx.allocator.emptyCache(); }
 
@@ -317,7 +320,16 @@ public final class CudaBackend implements Backend {
     // ---------------------------------------------------------------- matrix products and windows
 
     /**
-     * [B, M, K] · [B, K, N] on the PTX SGEMM (gemm.ptx). Each operand is passed as it lies in memory:
+     * Outputs per matrix up to which matmul uses the naive GEMM (one thread per output) instead of the
+     * 128×128-tiled one: a tile block computes all 16384 outputs of its tile whatever m and n are, so
+     * for a 2×18 weight gradient (a small convolution's backward-filter) it does ~100× the work; on the
+     * emulator that made a width-2 ResNet step take seconds in GEMM alone, and on a GPU such a launch is
+     * latency-bound either way. 4096 = a quarter of one tile; larger products keep the tiled kernel.
+     */
+    static final long SMALL_GEMM_OUTPUTS = 4096;
+
+    /**
+     * [B, M, K] · [B, K, N] on the PTX SGEMM (gemm.ptx); the naive kernel for small products (see {@link #SMALL_GEMM_OUTPUTS}). Each operand is passed as it lies in memory:
      * row-major as is, column-major (a transposed view) with the transpose flag, a broadcast batch with
      * batch stride 0; anything else is copied to contiguous first (as the CPU backend does).
      */
@@ -328,7 +340,8 @@ public final class CudaBackend implements Backend {
         if (out.numel() == 0) return out;
         Tensor ac = gemmReady(a), bc = gemmReady(b);
         try {
-            gemm.sgemm(batch, m, n, k, operand(ac), operand(bc), ptr(out), Math.max(n, 1), (long) m * n);
+            GemmKernels.Variant variant = (long) m * n <= SMALL_GEMM_OUTPUTS ? GemmKernels.Variant.NAIVE : GemmKernels.Variant.TILED;
+            gemm.sgemm(variant, batch, m, n, k, operand(ac), operand(bc), ptr(out), Math.max(n, 1), (long) m * n);
         } finally {
             if (ac != a) ac.release();
             if (bc != b) bc.release();

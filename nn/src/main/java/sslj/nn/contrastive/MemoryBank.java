@@ -7,6 +7,7 @@ import sslj.tensor.Generator;
 import sslj.tensor.Momentum;
 import sslj.tensor.Shape;
 import sslj.tensor.Tensor;
+import sslj.tensor.TensorScope;
 
 /**
  * InstDisc's memory bank (Wu et al. 2018): one D-dimensional feature per training sample, read for
@@ -31,7 +32,8 @@ public final class MemoryBank {
         this.d = d;
         this.momentum = momentum;
         float s = (float) (1.0 / Math.sqrt(d / 3.0));
-        this.bank = Tensor.uniform(gen, -s, s, size, d).to(device).contiguous();
+        // unscoped even when made inside a step scope: the bank lives as long as the method
+        this.bank = TensorScope.outside(() -> Tensor.uniform(gen, -s, s, size, d).to(device).contiguous());
     }
 
     /** The paper's momentum 0.5. */

@@ -8,6 +8,7 @@ import sslj.tensor.Generator;
 import sslj.tensor.Momentum;
 import sslj.tensor.Shape;
 import sslj.tensor.Tensor;
+import sslj.tensor.TensorScope;
 
 /**
  * MoCo's dictionary of negative keys: a [K, D] tensor on the device and a write pointer. Each step's
@@ -31,7 +32,8 @@ public final class MomentumQueue {
         this.k = k;
         this.d = d;
         this.normalizeOnEnqueue = normalizeOnEnqueue;
-        this.queue = Tensor.randn(gen, k, d).l2Normalize(1).to(device).contiguous();
+        // unscoped even when made inside a step scope: the queue lives as long as the method
+        this.queue = TensorScope.outside(() -> Tensor.randn(gen, k, d).l2Normalize(1).to(device).contiguous());
     }
 
     /** A queue that stores keys as given (they are normalised by the caller, as in MoCo's forward). */

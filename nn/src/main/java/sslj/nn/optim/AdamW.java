@@ -38,10 +38,8 @@ public final class AdamW extends Optimizer {
 
         Tensor m = state.get("exp_avg"), v = state.get("exp_avg_sq");
         if (m == null) {
-            m = theta.zerosLike();
-            v = theta.zerosLike();
-            state.put("exp_avg", m);
-            state.put("exp_avg_sq", v);
+            m = state.create("exp_avg", theta::zerosLike);
+            v = state.create("exp_avg_sq", theta::zerosLike);
         }
         m.copy_(m.mul((float) beta1).add(grad.mul((float) (1 - beta1))));
         v.copy_(v.mul((float) beta2).add(grad.square().mul((float) (1 - beta2))));

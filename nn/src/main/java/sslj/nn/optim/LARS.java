@@ -55,8 +55,7 @@ public final class LARS extends Optimizer {
         }
         Tensor v = state.get("momentum_buffer");
         if (v == null) {
-            v = step.copy();  // μ·0 + step
-            state.put("momentum_buffer", v);
+            v = state.create("momentum_buffer", step::copy);  // μ·0 + step
         } else {
             v.copy_(v.mul((float) momentum).add(step));
         }

@@ -11,6 +11,8 @@ import sslj.autograd.NoGrad;
 import sslj.autograd.Variable;
 import sslj.tensor.Shape;
 import sslj.tensor.Tensor;
+import sslj.tensor.TensorScope;
+import java.util.function.Supplier;
 
 /**
  * The base of every optimiser: parameter groups, the step loop, and per-parameter state saved by name.
@@ -18,7 +20,9 @@ import sslj.tensor.Tensor;
  * <p>{@link #step()} visits every parameter whose gradient is not null, under {@link NoGrad}, and hands
  * it to the subclass's {@link #update}, which writes the new value into {@code p.data()} in place with
  * tensor ops only, so the same code runs on any backend. State tensors (momentum buffers, Adam moments)
- * are created with {@code zerosLike()} / ops on the parameter, so they live on its device.
+ * are created with {@code zerosLike()} / ops on the parameter, so they live on its device, through
+ * {@link ParamState#create}, so they outlive the step scope of the update that made them, and are
+ * then updated in place ({@code copy_}).
  *
  * <p>State for checkpoints ({@link #state()} / {@link #loadState}) is a flat map of tensors:
  * <pre>
@@ -47,6 +51,17 @@ public abstract class Optimizer {
         /** A slot tensor, or null before it is first created. */
         public Tensor get(String slot) { return slots.get(slot); }
         public void put(String slot, Tensor t) { slots.put(slot, t); }
+        /**
+         * Makes slot {@code slot} with {@code make} and stores it. The first update usually runs inside a
+         * training step's {@link TensorScope}, which would release a slot made there when the step ends;
+         * {@code make} runs {@link TensorScope#outside outside} every scope, so the slot lives as long
+         * as the optimiser (on the CPU this changes nothing).
+         */
+        public Tensor create(String slot, Supplier<Tensor> make) {
+            Tensor t = TensorScope.outside(make);
+            slots.put(slot, t);
+            return t;
+        }
     }
 
     /** Groups whose lr / weight decay are unset take {@code defaultLr} / {@code defaultWeightDecay}. */
@@ -180,7 +195,7 @@ public abstract class Optimizer {
                 } else if (!java.util.Arrays.equals(t.shape(), p.shape())) {
                     problems.add("'" + name + "' has shape " + Shape.str(t.shape()) + ", the parameter " + Shape.str(p.shape()));
                 } else {
-                    st.slots.put(parts[2], t.to(p.data().device()).copy());
+                    st.slots.put(parts[2], TensorScope.outside(() -> t.to(p.data().device()).copy()));
                 }
             } else {
                 problems.add("unexpected '" + name + "'");

@@ -46,8 +46,7 @@ public final class SGD extends Optimizer {
         if (momentum != 0) {
             Tensor buf = state.get("momentum_buffer");
             if (buf == null) {
-                buf = g.copy();
-                state.put("momentum_buffer", buf);
+                buf = state.create("momentum_buffer", g::copy);
             } else {
                 buf.copy_(buf.mul((float) momentum).add(g.mul((float) (1 - dampening))));
             }

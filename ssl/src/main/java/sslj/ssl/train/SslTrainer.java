@@ -70,6 +70,7 @@ public final class SslTrainer {
                 Files.writeString(o.out.resolve("options.txt"), o.runDefinition() + "\n");
             }
             try (TrainLog log = TrainLog.open(o.out, o.resume, perEpoch, o.epochs, o.logEvery)) {
+                log.deviceMemory(device.backend()::memoryInUse);   // -1 on the CPU: nothing reported
                 log.info(method.name() + " " + o.describe());
                 log.info("train: " + train.describe() + "; " + method.trainable().parameterCount() + " trained parameters on " + device
                         + "; " + perEpoch + " steps/epoch, warmup " + warmup + " steps");
@@ -103,7 +104,11 @@ public final class SslTrainer {
                     }
                     Map<String, Double> metrics = new LinkedHashMap<>();
                     metrics.put("loss", lossSum / steps);
-                    for (EpochMonitor m : monitors) metrics.putAll(m.evaluate(method, epoch));
+                    for (EpochMonitor m : monitors) {
+                        try (TensorScope scope = TensorScope.open()) {   // the monitor's temporaries (features, kNN)
+                            metrics.putAll(m.evaluate(method, epoch));
+                        }
+                    }
                     new Checkpoint().save(ckptDir, method.trainable(), opt, sched, rng, epoch + 1, step);
                     if (!method.state().isEmpty()) SafeTensors.save(stateFile, method.state());
                     log.epoch(epoch, step, metrics);

@@ -138,4 +138,29 @@ class TensorScopeTest {
         assertEquals(mallocs, backend.memoryStats().deviceMallocs(), "steps after the first allocate nothing new from the device");
         x.release();
     }
+
+    /** outside(): what is made in it belongs to no scope (long-lived state made during a step); the scopes come back after. */
+    @Test
+    void outsideMakesUnscopedStorageAndRestoresTheScopes() {
+        try (TensorScope outer = TensorScope.open(); TensorScope inner = TensorScope.open()) {
+            Tensor a = Tensor.zeros(emu, 4);
+            Tensor slot = TensorScope.outside(() -> {
+                assertNull(TensorScope.current());
+                return a.add(1f);
+            });
+            assertSame(inner, TensorScope.current());
+            assertTrue(inner.owns(a));
+            assertFalse(inner.owns(slot) || outer.owns(slot));
+            inner.close();
+            outer.close();
+            assertTrue(a.isReleased());
+            assertFalse(slot.isReleased());
+            assertEquals(4f, slot.sum().item());
+            slot.release();
+        }
+        assertThrows(IllegalStateException.class, () -> TensorScope.outside(() -> {
+            throw new IllegalStateException("boom");
+        }));
+        assertNull(TensorScope.current());
+    }
 }
