@@ -89,7 +89,10 @@ public final class SimClrV2FineTune implements SslMethod {
 
     /** Random crop (padding 2, 4 px on 32 px images) and flip, standardised: the paper's fine-tuning augmentation. */
     @Override
-    public MultiView augmentation(Options o, int side, int channels) {
+    public MultiView augmentation(Options o, int side, int channels) { return views(o, side); }
+
+    /** The fine-tuning (and distillation) augmentation. */
+    public static MultiView views(Options o, int side) {
         return MultiView.of(Compose.of(new RandomCrop(side, side >= 32 ? 4 : 2), new HorizontalFlip(0.5), TrainData.normalize(o)), 1);
     }
 
