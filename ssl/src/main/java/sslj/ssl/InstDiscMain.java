@@ -37,7 +37,7 @@ public final class InstDiscMain {
         o.lr = 0.03;
         o.momentum = 0.9;
         o.weightDecay = 1e-4;
-        o.temperature = c.temperature();
+        o.temperature = 0.07;            // = c.temperature(), as a double
         o.queueSize = c.negatives();
         o.width = 16;
         o.out = Path.of("runs", "instdisc");
