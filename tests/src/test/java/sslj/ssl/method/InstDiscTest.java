@@ -115,6 +115,21 @@ class InstDiscTest {
     }
 
     @Test
+    void anSgdStepLowersTheLossOnTheSameBatchAndNegatives() {
+        for (float lambda : new float[] {0f, 50f}) {
+            InstDisc m = tiny(16, lambda);
+            Optimizer opt = m.optimizer(InstDiscMain.defaults().parse("--lr", "0.01"));
+            Batch b = Tiny.batch(9, 1, 4, 6, 10);
+            Variable before = m.loss(b, Device.CPU, 3);
+            opt.zeroGrad();
+            before.backward();
+            opt.step();
+            float after = m.loss(b, Device.CPU, 3).item();    // same step: same negatives; bank not updated
+            assertTrue(after < before.item(), "λ " + lambda + ": " + before.item() + " -> " + after);
+        }
+    }
+
+    @Test
     void lossIsNcePlusProximalTerm() {
         // the same batch through two methods that differ only in λ: the difference is λ·mean‖v − v_prev‖²
         InstDisc a = tiny(16, 0f), b = tiny(16, 3f);
