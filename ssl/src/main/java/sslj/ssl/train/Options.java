@@ -62,6 +62,8 @@ public final class Options {
 
     private final String program, description;
     private final Set<String> methodOptions;
+    /** A main's own options ({@link #addOption}), by name, with their current values. */
+    private final java.util.Map<String, Extra> extras = new java.util.LinkedHashMap<>();
 
     /**
      * @param methodOptions which of {@link #METHOD_OPTIONS} this main accepts
@@ -156,6 +158,8 @@ public final class Options {
     }
 
     private Spec spec(String name) {
+        Extra x = extras.get(name);
+        if (x != null) return x.spec;
         for (Spec s : SPECS) {
             if (s.name().equals(name)) {
                 if (METHOD_OPTIONS.contains(name) && !methodOptions.contains(name)) {
@@ -168,6 +172,11 @@ public final class Options {
     }
 
     private void set(String name, String v) {
+        Extra x = extras.get(name);
+        if (x != null) {
+            x.value = x.check.apply(v);
+            return;
+        }
         switch (name) {
             case "data" -> data = oneOf(name, v, DATASETS);
             case "data-dir" -> dataDir = Path.of(v);
@@ -279,11 +288,17 @@ public final class Options {
             if (def != null) sb.append(" (default: ").append(def).append(')');
             sb.append('\n');
         }
+        for (Extra x : extras.values()) {
+            sb.append(String.format("%-22s %s", "  --" + x.spec.name() + " " + x.spec.arg(), x.spec.help()));
+            if (x.value != null) sb.append(" (default: ").append(x.value).append(')');
+            sb.append('\n');
+        }
         return sb.toString();
     }
 
     /** The current value of an option as text (null for an unset directory). */
     public String valueOf(String name) {
+        if (extras.containsKey(name)) return extras.get(name).value;
         return switch (name) {
             case "data" -> data;
             case "data-dir" -> dataDir == null ? null : dataDir.toString();
@@ -335,8 +350,70 @@ public final class Options {
             String v = valueOf(s.name());
             if (v != null) parts.add("--" + s.name() + " " + v);
         }
+        for (Extra x : extras.values()) {
+            if (x.value != null && (!runDefiningOnly || x.runDefining)) parts.add("--" + x.spec.name() + " " + x.value);
+        }
         return String.join(" ", parts);
     }
 
     public String program() { return program; }
+
+    // ---------------------------------------------------------------- a main's own options
+
+    /** A main's own option: its spec, how a value is checked, its current value (null = unset). */
+    private static final class Extra {
+        final Spec spec;
+        final java.util.function.UnaryOperator<String> check;
+        final boolean runDefining;
+        String value;
+
+        Extra(Spec spec, java.util.function.UnaryOperator<String> check, boolean runDefining, String value) {
+            this.spec = spec;
+            this.check = check;
+            this.runDefining = runDefining;
+            this.value = value;
+        }
+    }
+
+    /**
+     * Declares an option only this main takes (SimClrV2Main's {@code --stage}, InstDiscMain's
+     * {@code --proximal}), parsed, listed by --help and echoed like the common ones. {@code check}
+     * validates a value (throwing {@link OptionsException} naming the option, see {@link #choice} and
+     * {@link #number}) and returns it normalised; {@code defaultValue} may be null (unset).
+     * {@code runDefining}: whether the option changes what a run computes (then a resume must repeat it).
+     */
+    public Options addOption(String name, String arg, String help, String defaultValue, boolean runDefining,
+                             java.util.function.UnaryOperator<String> check) {
+        for (Spec s : SPECS) if (s.name().equals(name)) throw new IllegalArgumentException("--" + name + " is a common option");
+        if (extras.containsKey(name)) throw new IllegalArgumentException("--" + name + " declared twice");
+        extras.put(name, new Extra(new Spec(name, arg, help), check, runDefining, defaultValue));
+        return this;
+    }
+
+    /** The value of an option declared with {@link #addOption} (null when unset). */
+    public String option(String name) {
+        Extra x = extras.get(name);
+        if (x == null) throw new IllegalArgumentException("no option --" + name + " was declared by " + program);
+        return x.value;
+    }
+
+    /** {@link #option} as a number. */
+    public double optionDouble(String name) { return parseDouble(name, option(name)); }
+
+    /** A check for {@link #addOption}: one of {@code allowed}. */
+    public static java.util.function.UnaryOperator<String> choice(String name, String... allowed) {
+        return v -> oneOf(name, v, List.of(allowed));
+    }
+
+    /** A check for {@link #addOption}: a finite number ≥ {@code min} (> min when {@code strict}). */
+    public static java.util.function.UnaryOperator<String> number(String name, double min, boolean strict) {
+        return v -> {
+            double d = parseDouble(name, v);
+            if (strict ? !(d > min) : !(d >= min)) throw new OptionsException("--" + name + " must be " + (strict ? "> " : ">= ") + min + ", got " + v);
+            return v.trim();
+        };
+    }
+
+    /** A check for {@link #addOption}: any text (e.g. a path checked by the main). */
+    public static java.util.function.UnaryOperator<String> text() { return v -> v; }
 }
