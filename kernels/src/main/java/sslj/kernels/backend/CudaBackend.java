@@ -14,6 +14,7 @@ import sslj.tensor.Backend;
 import sslj.tensor.BinaryOp;
 import sslj.tensor.Device;
 import sslj.tensor.Generator;
+import sslj.tensor.Im2colConv;
 import sslj.tensor.ReduceOp;
 import sslj.tensor.Shape;
 import sslj.tensor.Storage;
@@ -380,6 +381,23 @@ public final class CudaBackend implements Backend {
             if (cc != cols) cc.release();
         }
         return out;
+    }
+
+    // ---------------------------------------------------------------- convolution (cuDNN, else im2col + GEMM)
+
+    @Override
+    public Tensor conv2d(Tensor x, Tensor w, Window2d window) {
+        return Im2colConv.forward(x, w, window);
+    }
+
+    @Override
+    public Tensor conv2dBackwardData(Tensor dy, Tensor w, Window2d window, int h, int wd) {
+        return Im2colConv.backwardData(dy, w, window, h, wd);
+    }
+
+    @Override
+    public Tensor conv2dBackwardFilter(Tensor x, Tensor dy, Window2d window) {
+        return Im2colConv.backwardFilter(x, dy, window);
     }
 
     // ---------------------------------------------------------------- index ops and sorting (CudaIndexOps)
