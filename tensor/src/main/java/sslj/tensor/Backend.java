@@ -100,6 +100,19 @@ public interface Backend {
      */
     Tensor fold2d(Tensor cols, Window2d window, int h, int w);
 
+    // ---------------------------------------------------------------- convolution (cross-correlation, groups = 1, no bias)
+    // Front-end checks in Tensor.conv2d / conv2dBackwardData / conv2dBackwardFilter; the reference
+    // composition, im2col + GEMM on this backend's own unfold2d / matmul / fold2d, is Im2colConv.
+
+    /** y [N, O, OH, OW] = Σ_c w[o, c] ⋆ x[n, c] for x [N, C, H, W], w [O, C, kh, kw]. */
+    Tensor conv2d(Tensor x, Tensor w, Window2d window);
+
+    /** The gradient of {@link #conv2d} with respect to its input: dx [N, C, h, wd] from dy [N, O, OH, OW]. */
+    Tensor conv2dBackwardData(Tensor dy, Tensor w, Window2d window, int h, int wd);
+
+    /** The gradient of {@link #conv2d} with respect to its weight: dW [O, C, kh, kw] (kh, kw from the window). */
+    Tensor conv2dBackwardFilter(Tensor x, Tensor dy, Window2d window);
+
     /** Uniform [lo, hi) or normal(mean, std) numbers from {@code gen}, a new tensor of {@code shape}. */
     Tensor random(Generator gen, boolean normal, float a, float b, int[] shape);
 

@@ -586,6 +586,56 @@ public final class Tensor {
         return backend().fold2d(this, window, h, w);
     }
 
+    /**
+     * 2-d convolution (cross-correlation, groups = 1, no bias): this [N, C, H, W] ⋆ w [O, C, kh, kw] →
+     * [N, O, OH, OW]. The backend chooses how (CPU: im2col + GEMM; CUDA: cuDNN where it loaded).
+     */
+    public Tensor conv2d(Tensor w, Window2d window) {
+        sameDevice("conv2d", this, w);
+        checkConv("conv2d", shape, w.shape, window);
+        return backend().conv2d(this, w, window);
+    }
+
+    /** The input gradient of {@link #conv2d}: this = dy [N, O, OH, OW], w [O, C, kh, kw] → dx [N, C, h, wd]. */
+    public Tensor conv2dBackwardData(Tensor w, Window2d window, int h, int wd) {
+        sameDevice("conv2dBackwardData", this, w);
+        int[] xShape = {shape.length == 4 ? shape[0] : -1, w.shape.length == 4 ? w.shape[1] : -1, h, wd};
+        checkConv("conv2dBackwardData", xShape, w.shape, window);
+        checkGradShape("conv2dBackwardData", xShape, w.shape, window);
+        return backend().conv2dBackwardData(this, w, window, h, wd);
+    }
+
+    /** The weight gradient of {@link #conv2d}: this = x [N, C, H, W], dy [N, O, OH, OW] → dW [O, C, kh, kw]. */
+    public Tensor conv2dBackwardFilter(Tensor dy, Window2d window) {
+        sameDevice("conv2dBackwardFilter", this, dy);
+        int[] wShape = {dy.shape.length == 4 ? dy.shape[1] : -1, shape.length == 4 ? shape[1] : -1, window.kh(), window.kw()};
+        checkConv("conv2dBackwardFilter", shape, wShape, window);
+        dy.checkGradShape("conv2dBackwardFilter", shape, wShape, window);
+        return backend().conv2dBackwardFilter(this, dy, window);
+    }
+
+    private static void checkConv(String op, int[] x, int[] w, Window2d window) {
+        if (x.length != 4 || w.length != 4) {
+            throw new IllegalArgumentException(op + ": expects input [N, C, H, W] and weight [O, C, kh, kw], got "
+                    + Shape.str(x) + " and " + Shape.str(w));
+        }
+        if (x[1] != w[1]) {
+            throw new IllegalArgumentException(op + ": input has " + x[1] + " channels but weight " + Shape.str(w) + " expects " + w[1]);
+        }
+        if (w[2] != window.kh() || w[3] != window.kw()) {
+            throw new IllegalArgumentException(op + ": weight " + Shape.str(w) + " does not match the window (" + window + ")");
+        }
+        checkWindow(op, window, x[2], x[3]);
+    }
+
+    /** This tensor must be the output gradient [N, O, OH, OW] of a convolution of x by w. */
+    private void checkGradShape(String op, int[] x, int[] w, Window2d window) {
+        int[] expected = {x[0], w[0], window.outH(x[2]), window.outW(x[3])};
+        if (!Arrays.equals(shape, expected)) {
+            throw new IllegalArgumentException(op + ": output gradient " + Shape.str(shape) + ", expected " + Shape.str(expected));
+        }
+    }
+
     private static void checkWindow(String op, Window2d window, int h, int w) {
         if (window.outH(h) < 1 || window.outW(w) < 1) {
             throw new IllegalArgumentException(op + ": a " + h + "x" + w + " image is smaller than the window (" + window + ")");

@@ -10,21 +10,16 @@ public final class Conv {
     private Conv() { }
 
     /**
-     * y[n, o] = b[o] + Σ_c w[o, c] ⋆ x[n, c], computed as one GEMM per image over the unfolded input
-     * (im2col): with cols = unfold(x) [N, K, L], K = C·kh·kw, L = OH·OW, and W = w viewed as [O, K],
+     * y[n, o] = b[o] + Σ_c w[o, c] ⋆ x[n, c], through the backend's convolution ops:
      * <pre>
-     *   forward   y    = W · cols            [N, O, L]  (+ b broadcast over L)
-     *   backward  dW   = Σ_n dy[n] · cols[n]ᵀ [O, K]
-     *             dx   = fold(Wᵀ · dy)        the column gradient summed back onto the pixels (col2im)
-     *             db   = Σ_{n, l} dy
+     *   forward   y  = conv2d(x, w)                 (+ b broadcast over N, OH, OW)
+     *   backward  dx = conv2dBackwardData(dy, w)    dW = conv2dBackwardFilter(x, dy)    db = Σ_{n, oh, ow} dy
      * </pre>
-     * Inputs: x [N, C, H, W], w [O, C, kh, kw], optionally b [O].
+     * Inputs: x [N, C, H, W], w [O, C, kh, kw], optionally b [O]. The CPU backend computes these as
+     * im2col + GEMM ({@link sslj.tensor.Im2colConv}); the CUDA backend with cuDNN where it loaded.
      *
-     * <p>Saved: x, not cols. The column matrix is kh·kw times the input (9× for a 3×3 conv), and a
-     * network keeps every layer's saved tensors alive until backward; recomputing the unfold in
-     * backward costs one memory pass against the GEMM's K multiply-adds per output.
-     * A 1×1 convolution with stride 1 and no padding needs no unfold at all: x viewed as [N, C, H·W] is
-     * already its column matrix.
+     * <p>Saved: x and w, not the column matrix (kh·kw times the input, 9× for a 3×3 conv, and a network
+     * keeps every layer's saved tensors alive until backward): backward recomputes the unfold.
      */
     public static final class Conv2d extends Function {
         private final Window2d win;
@@ -39,34 +34,18 @@ public final class Conv {
             Tensor b = in.length > 2 ? in[2] : null;
             hasBias = b != null;
             check(x, w, b);
-            int n = x.size(0), o = w.size(0), oh = win.outH(x.size(2)), ow = win.outW(x.size(3));
-            Tensor y = w.reshape(o, -1).matmul(columns(x));           // [O, K] · [N, K, L]: W is broadcast, not copied
-            if (b != null) y = y.add(b.reshape(1, o, 1));
-            return y.reshape(n, o, oh, ow);
+            Tensor y = x.conv2d(w, win);
+            if (b != null) y = y.add(b.reshape(1, w.size(0), 1, 1));
+            return y;
         }
 
         @Override protected Tensor[] backward(Tensor g) {
-            int n = x.size(0), o = w.size(0);
-            Tensor g3 = g.reshape(n, o, -1);                          // [N, O, L]
             Tensor dx = null, dw = null, db = null;
-            if (needsGrad(0)) {
-                Tensor dcols = w.reshape(o, -1).transpose(0, 1).matmul(g3);   // [K, O] · [N, O, L] → [N, K, L]
-                dx = isPointwise() ? dcols.reshape(x.shape()) : dcols.fold2d(win, x.size(2), x.size(3));
-            }
-            if (needsGrad(1)) {
-                dw = g3.matmul(columns(x).transpose(1, 2)).sum(0).reshape(w.shape());  // Σ_n [O, L] · [L, K]
-            }
+            if (needsGrad(0)) dx = g.conv2dBackwardData(w, win, x.size(2), x.size(3));
+            if (needsGrad(1)) dw = x.conv2dBackwardFilter(g, win);
             if (!hasBias) return new Tensor[] {dx, dw};
             if (needsGrad(2)) db = g.sum(0, 2, 3);
             return new Tensor[] {dx, dw, db};
-        }
-
-        private boolean isPointwise() {
-            return win.area() == 1 && win.strideH() == 1 && win.strideW() == 1 && win.padH() == 0 && win.padW() == 0;
-        }
-
-        private Tensor columns(Tensor x) {
-            return isPointwise() ? x.reshape(x.size(0), x.size(1), -1) : x.unfold2d(win, 0f);
         }
 
         private void check(Tensor x, Tensor w, Tensor b) {

@@ -9,11 +9,13 @@ import sslj.kernels.ssl.InfoNceKernels;
 import sslj.kernels.ssl.MomentumKernels;
 import sslj.kernels.ssl.NtXentKernels;
 import sslj.kernels.runtime.DevicePtr;
+import sslj.kernels.runtime.GpuLibraries;
 import sslj.kernels.runtime.GpuRuntime;
 import sslj.tensor.Backend;
 import sslj.tensor.BinaryOp;
 import sslj.tensor.Device;
 import sslj.tensor.Generator;
+import sslj.tensor.Im2colConv;
 import sslj.tensor.ReduceOp;
 import sslj.tensor.Shape;
 import sslj.tensor.Storage;
@@ -395,6 +397,116 @@ public final class CudaBackend implements Backend {
         return out;
     }
 
+    // ---------------------------------------------------------------- convolution (cuDNN, else im2col + GEMM)
+    //
+    // cuDNN (CudnnConvolutions) on a real GPU when libcudnn.so.9 loaded and -Dsslj.cudnn is not false;
+    // otherwise, and always on the emulator, Im2colConv: im2col.ptx + gemm.ptx (+ col2im). The path is
+    // said once on stderr at the first convolution (and again whenever it changes). A cuDNN failure at
+    // run time (init or a call) is said in one line, and every later convolution takes the im2col path.
+
+    private boolean cudnnEnabled = !"false".equalsIgnoreCase(System.getProperty("sslj.cudnn", "true"));
+    /** Why cuDNN cannot be used (set once, for good), or null while it may be. */
+    private String cudnnUnusable;
+    private CudnnConvolutions cudnn;
+    private String reportedPath;
+
+    /** Turns the cuDNN path on or off (the {@code sslj.cudnn} property sets the initial value); for tests and benchmarks. */
+    public synchronized void setCudnnEnabled(boolean on) { this.cudnnEnabled = on; }
+
+    /** The path the next convolution takes: "cudnn" or "im2col". */
+    public synchronized String convPath() { return convolutions() != null ? "cudnn" : "im2col"; }
+
+    /** The cuDNN algorithm chosen for each convolution shape seen so far, one line each ("" when cuDNN is unused). */
+    public synchronized String convAlgorithms() { return cudnn == null ? "" : cudnn.algorithms(); }
+
+    /** Whether cuDNN chose a Winograd or FFT algorithm for some shape (tests widen their tolerance then). */
+    public synchronized boolean convUsesTransformAlgorithms() { return cudnn != null && cudnn.anyTransformAlgorithm(); }
+
+    /** The cuDNN convolutions when they are to be used now, else null (and says so once). */
+    private synchronized CudnnConvolutions convolutions() {
+        String why = null;
+        if (!(ctx.runtime instanceof sslj.kernels.cuda.JCudaRuntime gpu)) {
+            why = "no cuDNN on " + ctx.runtime.name();
+        } else if (!cudnnEnabled) {
+            why = "cuDNN disabled (-Dsslj.cudnn=false or setCudnnEnabled(false))";
+        } else if (cudnnUnusable != null) {
+            why = cudnnUnusable;
+        } else if (cudnn == null) {
+            GpuLibraries.Status status = GpuLibraries.status(GpuLibraries.Library.CUDNN);
+            if (!status.loaded()) {
+                cudnnUnusable = "cuDNN not loaded: " + status;
+                why = cudnnUnusable;
+            } else {
+                try {
+                    cudnn = new CudnnConvolutions(this, gpu);
+                } catch (RuntimeException | LinkageError e) {
+                    cudnnUnusable = "cuDNN init failed: " + e.getMessage();
+                    why = cudnnUnusable;
+                }
+            }
+        }
+        String path = why == null ? "cuDNN " + GpuLibraries.status(GpuLibraries.Library.CUDNN).detail() : "im2col + GEMM (" + why + ")";
+        if (!path.equals(reportedPath)) {
+            reportedPath = path;
+            System.err.println("[sslj] " + this + ": convolutions on " + path);
+        }
+        return why == null ? cudnn : null;
+    }
+
+    /** Called when a cuDNN convolution failed: says so once and turns cuDNN off for good. */
+    private synchronized void cudnnFailed(Throwable e) {
+        cudnnUnusable = "cuDNN call failed: " + e.getMessage();
+        System.err.println("[sslj] " + this + ": " + cudnnUnusable + "; using im2col + GEMM from now on");
+    }
+
+    private interface CudnnOp { void run(CudnnConvolutions c); }
+
+    /** Runs a cuDNN convolution into {@code out}; false (out released) when cuDNN is not used or failed. */
+    private boolean viaCudnn(Tensor out, CudnnOp op, Tensor... inputs) {
+        boolean empty = out.numel() == 0;
+        for (Tensor t : inputs) empty |= t.numel() == 0;           // cuDNN rejects zero-sized dims
+        CudnnConvolutions c = empty ? null : convolutions();
+        if (c == null) {
+            out.release();
+            return false;
+        }
+        try {
+            op.run(c);
+            return true;
+        } catch (RuntimeException | LinkageError e) {
+            cudnnFailed(e);
+            out.release();
+            return false;
+        }
+    }
+
+    @Override
+    public Tensor conv2d(Tensor x, Tensor w, Window2d window) {
+        Tensor y = result(x.size(0), w.size(0), window.outH(x.size(2)), window.outW(x.size(3)));
+        try (Staged st = new Staged()) {
+            if (viaCudnn(y, c -> c.forward(st.contiguous(x), st.contiguous(w), y, window), x, w)) return y;
+        }
+        return Im2colConv.forward(x, w, window);
+    }
+
+    @Override
+    public Tensor conv2dBackwardData(Tensor dy, Tensor w, Window2d window, int h, int wd) {
+        Tensor dx = result(dy.size(0), w.size(1), h, wd);
+        try (Staged st = new Staged()) {
+            if (viaCudnn(dx, c -> c.backwardData(st.contiguous(dy), st.contiguous(w), dx, window), dy, w)) return dx;
+        }
+        return Im2colConv.backwardData(dy, w, window, h, wd);
+    }
+
+    @Override
+    public Tensor conv2dBackwardFilter(Tensor x, Tensor dy, Window2d window) {
+        Tensor dw = result(dy.size(1), x.size(1), window.kh(), window.kw());
+        try (Staged st = new Staged()) {
+            if (viaCudnn(dw, c -> c.backwardFilter(st.contiguous(x), st.contiguous(dy), dw, window), x, dy)) return dw;
+        }
+        return Im2colConv.backwardFilter(x, dy, window);
+    }
+
     // ---------------------------------------------------------------- index ops and sorting (CudaIndexOps)
 
     @Override public Tensor indexSelect(Tensor x, int dim, Tensor index) { return indexOps.indexSelect(x, dim, index); }
@@ -530,6 +642,13 @@ public final class CudaBackend implements Backend {
             Tensor c = contiguousTemp(t);
             if (c != t) scratch.add(c);
             return CudaBackend.this.ptr(c);
+        }
+
+        /** t itself when contiguous, else a scratch contiguous copy released on close. */
+        Tensor contiguous(Tensor t) {
+            Tensor c = contiguousTemp(t);
+            if (c != t) scratch.add(c);
+            return c;
         }
 
         /** A scratch buffer of {@code floats} floats. */

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jcuda.Pointer;
+import jcuda.runtime.cudaStream_t;
 import jcuda.Sizeof;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -415,6 +416,28 @@ public final class JCudaRuntime implements GpuRuntime {
 
     private static void collect(List<String> errors, int result, String call) {
         if (result != CUresult.CUDA_SUCCESS) errors.add(call + ": " + CUresult.stringFor(result));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // For the CUDA libraries (cuDNN): they take JCuda pointers and a runtime-API stream, and run in the
+    // context current on the calling thread, which must be ours (the device's primary context).
+
+    /** Makes this runtime's context current on the calling thread (before a library call). */
+    public void makeCurrent() {
+        bind();
+    }
+
+    /**
+     * A JCuda pointer to the {@code bytes} bytes of device memory at {@code p}, for a library call
+     * (cuDNN): the containing allocation with a byte offset, checked to lie inside it.
+     */
+    public Pointer pointer(DevicePtr p, long bytes) {
+        return device(p, bytes);
+    }
+
+    /** The one stream of this runtime, as the runtime API's type (for cudnnSetStream). */
+    public cudaStream_t cudaStream() {
+        return new cudaStream_t(stream);
     }
 
     // ---------------------------------------------------------------------------------------------

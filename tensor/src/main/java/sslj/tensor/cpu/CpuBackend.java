@@ -9,6 +9,7 @@ import sslj.tensor.ReduceOp;
 import sslj.tensor.Storage;
 import sslj.tensor.Tensor;
 import sslj.tensor.UnaryOp;
+import sslj.tensor.Im2colConv;
 import sslj.tensor.Window2d;
 
 /**
@@ -77,6 +78,14 @@ public final class CpuBackend implements Backend {
     @Override public Tensor unfold2d(Tensor x, Window2d window, float padValue) { return CpuWindow.unfold(x, window, padValue); }
 
     @Override public Tensor fold2d(Tensor cols, Window2d window, int h, int w) { return CpuWindow.fold(cols, window, h, w); }
+
+    @Override public Tensor conv2d(Tensor x, Tensor w, Window2d window) { return Im2colConv.forward(x, w, window); }
+
+    @Override public Tensor conv2dBackwardData(Tensor dy, Tensor w, Window2d window, int h, int wd) {
+        return Im2colConv.backwardData(dy, w, window, h, wd);
+    }
+
+    @Override public Tensor conv2dBackwardFilter(Tensor x, Tensor dy, Window2d window) { return Im2colConv.backwardFilter(x, dy, window); }
 
     @Override public Tensor random(Generator gen, boolean normal, float a, float b, int[] shape) {
         return CpuRandom.random(device, gen, normal, a, b, shape);
