@@ -55,14 +55,17 @@ public final class InstDiscMain {
     public static void main(String[] args) throws IOException {
         Options o = defaults().parseOrExit(args);
         try {
-            run(o, TrainData.train(o), List.of(), o.epochs);
+            run(o, TrainData.train(o), null, o.epochs);
         } catch (IllegalArgumentException | IllegalStateException | DatasetException e) {
             System.err.println("InstDiscMain: " + e.getMessage());
             System.exit(1);
         }
     }
 
-    /** Builds the method for {@code train} and trains it (stopping after epoch {@code stopAfter}). */
+    /**
+     * Builds the method for {@code train} and trains it (stopping after epoch {@code stopAfter}); null
+     * monitors means the standard ones (kNN accuracy on the test set, collapse statistics).
+     */
     public static List<SslTrainer.EpochResult> run(Options o, Dataset train, List<EpochMonitor> monitors, int stopAfter) throws IOException {
         if (o.batchSize < 2) throw new IllegalArgumentException("--batch-size must be at least 2 (batch norm in the encoder), got " + o.batchSize);
         Device device = Device.parse(o.device);
@@ -71,6 +74,7 @@ public final class InstDiscMain {
         InstDisc.Config cfg = new InstDisc.Config(InstDisc.Config.defaults().dim(), o.queueSize, (float) o.temperature,
                 (float) o.optionDouble("bank-momentum"), (float) o.optionDouble("proximal"), o.seed);
         InstDisc method = new InstDisc(encoder, encoder.featureDim(), train.size(), cfg, device, gen);
-        return SslTrainer.run(o, method, train, monitors, stopAfter);
+        List<EpochMonitor> ms = monitors != null ? monitors : sslj.ssl.train.Monitors.standard(o, method, train, TrainData.test(o));
+        return SslTrainer.run(o, method, train, ms, stopAfter);
     }
 }

@@ -136,7 +136,8 @@ public final class SimClrV2Main {
         switch (o.option("stage")) {
             case "pretrain" -> {
                 ResNet enc = Encoders.build(o, channels, gen);
-                return SslTrainer.run(o, new SimClrV2(enc, enc.featureDim(), (float) o.temperature, device, gen), train, List.of(), stopAfter);
+                SimClrV2 m = new SimClrV2(enc, enc.featureDim(), (float) o.temperature, device, gen);
+                return SslTrainer.run(o, m, train, sslj.ssl.train.Monitors.standard(o, m, train, test), stopAfter);
             }
             case "finetune" -> {
                 EncoderHead pretrained = loadPretrained(o, Path.of(o.option("pretrained")), channels, gen);
