@@ -10,7 +10,6 @@ import java.util.Set;
 import sslj.nn.ResNet;
 import sslj.ssl.data.Dataset;
 import sslj.ssl.data.DatasetException;
-import sslj.ssl.eval.CurvePlot;
 import sslj.ssl.eval.EncoderLoader;
 import sslj.ssl.eval.EvalModels;
 import sslj.ssl.eval.EvalOptions;
@@ -105,11 +104,36 @@ public final class SemiSupervisedMain {
         if (e.compareScratch) {
             List<FineTune.Curve> curves = new ArrayList<>(List.of(ft, scratch));
             Path png = o.out.resolve("finetune-vs-scratch.png");
-            CurvePlot.write(png, String.format(Locale.ROOT, "%s width %d on %d labelled images (%s%%): pretrained vs from scratch",
-                    o.encoder, o.width, labelled.size(), fmt(e.labelsPercent)), curves);
-            System.out.println("curves: " + png);
+            if (sslj.ssl.train.CurvePlot.available()) {
+                plot(png, String.format(Locale.ROOT, "%s width %d on %d labelled images (%s%%): pretrained vs from scratch",
+                        o.encoder, o.width, labelled.size(), fmt(e.labelsPercent)), curves);
+                System.out.println("curves: " + png);
+            } else {
+                System.out.println("curves not drawn: this Java runtime has no java.desktop module (numbers in " + o.out + ")");
+            }
         }
         return new Result(ft, scratch, table, chosen.indices());
+    }
+
+    /** Loss and accuracy by epoch for each run (test solid line per run, train as its own series). */
+    private static void plot(Path png, String title, List<FineTune.Curve> curves) throws IOException {
+        List<sslj.ssl.train.CurvePlot.Series> loss = new ArrayList<>(), acc = new ArrayList<>();
+        for (FineTune.Curve c : curves) {
+            int n = c.epochs().size();
+            double[] x = new double[n], l = new double[n], te = new double[n], tr = new double[n];
+            for (int i = 0; i < n; i++) {
+                FineTune.Epoch ep = c.epochs().get(i);
+                x[i] = i + 1;
+                l[i] = ep.loss();
+                te[i] = ep.testAccuracy();
+                tr[i] = ep.trainAccuracy();
+            }
+            loss.add(new sslj.ssl.train.CurvePlot.Series(c.name(), x, l));
+            acc.add(new sslj.ssl.train.CurvePlot.Series(c.name() + " (test)", x, te));
+            acc.add(new sslj.ssl.train.CurvePlot.Series(c.name() + " (train)", x, tr));
+        }
+        sslj.ssl.train.CurvePlot.write(png, title, "epoch", List.of(new sslj.ssl.train.CurvePlot.Panel("training loss", loss),
+                new sslj.ssl.train.CurvePlot.Panel("accuracy", acc)));
     }
 
     private static String fmt(double p) { return p == Math.rint(p) ? Long.toString((long) p) : Double.toString(p); }

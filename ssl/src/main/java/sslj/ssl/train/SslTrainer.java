@@ -122,6 +122,10 @@ public final class SslTrainer {
 
     /** OUT/curves.png (loss and accuracies by epoch, from metrics.jsonl); a failure to draw is reported, not fatal. */
     private static void plotCurves(Options o, SslMethod method, TrainLog log) {
+        if (!CurvePlot.available()) {
+            log.info("curves.png skipped: this Java runtime has no java.desktop module (the numbers are in metrics.jsonl)");
+            return;
+        }
         try {
             CurvePlot.writeEpochCurves(o.out.resolve("metrics.jsonl"), o.out.resolve("curves.png"), method.name() + " — " + o.encoder + " width " + o.width + ", " + o.data);
         } catch (IOException | RuntimeException | LinkageError e) {
