@@ -200,7 +200,12 @@ final class CudnnConvolutions implements AutoCloseable {
     private void run(Plan p, long workspaceBytes, int mathType, Call call) {
         if (closed) throw new GpuException("cuDNN used after close()");
         gpu.makeCurrent();
-        check(cudnnSetConvolutionMathType(p.conv, mathType), "cudnnSetConvolutionMathType(" + mathType + ") for " + p.key);
+        // Run with the math type the algorithm was chosen under. The heuristics report CUDNN_DEFAULT_MATH for
+        // algorithms that need no tensor ops, but setting DEFAULT on the descriptor lets cuDNN 9 pick a TF32
+        // tensor-core engine for FP32 on sm_80+, whose workspace differs from the one we sized: BAD_PARAM on
+        // some shapes (seen on an H100, cuDNN 9.14). FMA keeps the query's engine and exact FP32 arithmetic.
+        int runMath = tensorOp(mathType) ? mathType : cudnnMathType.CUDNN_FMA_MATH;
+        check(cudnnSetConvolutionMathType(p.conv, runMath), "cudnnSetConvolutionMathType(" + runMath + ") for " + p.key);
         if (workspaceBytes == 0) {
             call.run(new Pointer());                               // NULL, size 0
             return;

@@ -56,6 +56,25 @@ class CudaConvTest {
         }
     }
 
+    /**
+     * Training-sized layers on the real GPU stay on cuDNN: each call must succeed, not fail and fall back
+     * to im2col (which would still match the CPU and hide the failure). These shapes returned
+     * CUDNN_STATUS_BAD_PARAM on an H100 with cuDNN 9.14 until the calls ran with the math type the
+     * algorithms were chosen under (CudnnConvolutions.run).
+     */
+    @ParameterizedTest
+    @MethodSource("devices")
+    void trainingShapesStayOnCudnn(Device dev) {
+        CudaBackend backend = GpuDevices.backend(dev);
+        org.junit.jupiter.api.Assumptions.assumeTrue("cudnn".equals(backend.convPath()), dev + " convolutions are not on cuDNN here");
+        Window2d w3 = Window2d.square(3, 1, 1, 1);
+        int[][] shapes = {{64, 16, 28, 28, 16}, {16, 64, 8, 8, 64}, {128, 16, 14, 14, 32}};
+        for (int[] s : shapes) {
+            check(dev, "cudnn", s[0], s[1], s[2], s[3], s[4], w3);
+            assertEquals("cudnn", backend.convPath(), "cuDNN failed on x " + java.util.Arrays.toString(s) + " and fell back:\n" + backend.convAlgorithms());
+        }
+    }
+
     /** With cuDNN switched off the real GPU takes im2col + GEMM and still matches (on the emulator: the same path). */
     @ParameterizedTest
     @MethodSource("devices")
