@@ -10,12 +10,12 @@ import java.util.Set;
 import sslj.nn.ResNet;
 import sslj.ssl.data.Dataset;
 import sslj.ssl.data.DatasetException;
+import sslj.ssl.data.LabelledSubset;
 import sslj.ssl.eval.EncoderLoader;
 import sslj.ssl.eval.EvalModels;
 import sslj.ssl.eval.EvalOptions;
 import sslj.ssl.eval.FineTune;
 import sslj.ssl.eval.FrozenEvaluation;
-import sslj.ssl.eval.LabelledSubset;
 import sslj.ssl.eval.ResultTable;
 import sslj.ssl.train.Options;
 import sslj.ssl.train.TrainData;
@@ -81,7 +81,7 @@ public final class SemiSupervisedMain {
         if (!arch.isEmpty()) System.out.println(arch);
 
         LabelledSubset.Chosen chosen = LabelledSubset.chooseOrRead(train, e.labelsPercent, o.seed, o.out);
-        Dataset labelled = LabelledSubset.subset(train, chosen.indices());
+        Dataset labelled = LabelledSubset.subset(train, chosen.indices(), "class-balanced labelled subset, seed " + o.seed);
         System.out.println((chosen.read() ? "labelled subset read from " : "labelled subset written to ") + chosen.file() + ": "
                 + labelled.size() + " of " + train.size() + " training images; test: " + test.describe());
         Files.writeString(o.out.resolve("options.txt"), e.describe() + "\n");

@@ -164,7 +164,7 @@ public final class SimClrV2Main {
         Path file = o.out.resolve("labelled-subset.txt");
         int[] chosen = LabelledSubset.select(train, percent / 100.0, o.seed);
         if (o.resume && Files.isRegularFile(file)) {
-            int[] saved = LabelledSubset.read(file);
+            int[] saved = LabelledSubset.read(file, train.size());
             if (!Arrays.equals(saved, chosen)) throw new IllegalStateException("--resume: " + file + " holds another subset than this run's (same --seed, --limit, --labels-percent?)");
             return saved;
         }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import sslj.nn.Module;
 import sslj.ssl.data.Dataset;
+import sslj.ssl.train.Knn;
 import sslj.ssl.train.Options;
 import sslj.ssl.train.TrainData;
 import sslj.tensor.Device;
@@ -16,7 +17,7 @@ import sslj.tensor.Tensor;
 /**
  * The frozen-encoder protocols shared by LinearProbeMain and KnnEvalMain: features of the train and
  * test sets computed once, then a linear probe ({@link SoftmaxRegression}) and/or weighted kNN
- * ({@link WeightedKnn}) on them, for the pretrained encoder and the baselines (raw pixels, a
+ * ({@link Knn}) on them, for the pretrained encoder and the baselines (raw pixels, a
  * random-init encoder of the same architecture, and a supervised run's test accuracy), in one table.
  */
 public final class FrozenEvaluation {
@@ -116,7 +117,7 @@ public final class FrozenEvaluation {
         if (linear) lin = probe(train, test, name);
         if (knn) {
             long t0 = System.nanoTime();
-            nn = WeightedKnn.accuracy(train, test, e.k, e.knnTemperature, device);
+            nn = Knn.accuracy(train.x(), train.labels(), test.x(), test.labels(), e.k, e.knnTemperature, train.numClasses(), Knn.DEFAULT_CHUNK, device);
             log.printf(Locale.ROOT, "%s: kNN (k=%d, t=%.2f) %.2f%% (%.1f s)%n", name, e.k, e.knnTemperature, 100 * nn, (System.nanoTime() - t0) / 1e9);
         }
         if (linear && knn) table.row(name, lin, nn);

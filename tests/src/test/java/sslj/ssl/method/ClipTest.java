@@ -117,10 +117,10 @@ class ClipTest {
     @Test
     void aStepMovesBothTowersAndTheLogitScale() {
         Generator gen = new Generator(3);
-        Clip clip = new Clip(TinyRuns.encoder(gen), TinyRuns.FEATURES, 4, 2, Device.CPU, gen);
+        Clip clip = new Clip(TinyMainRuns.encoder(gen), TinyMainRuns.FEATURES, 4, 2, Device.CPU, gen);
         Options o = ClipMain.defaults().parse();
         Optimizer opt = clip.optimizer(o);
-        Batch b = TinyRuns.views(4, 2, 0, 1, 2, 3);
+        Batch b = TinyMainRuns.views(4, 2, 0, 1, 2, 3);
         // view 1 must be the one-channel edge map: it is here (1×8×8 random)
         float[] img0 = clip.imageTower().parameters().get(0).data().toFloatArray();
         float[] edge0 = clip.edgeTower().parameters().get(0).data().toFloatArray();
@@ -141,8 +141,8 @@ class ClipTest {
 
     @Test
     void mainTrainsAndReportsRetrieval(@TempDir Path out) throws Exception {
-        Options o = ClipMain.defaults().parse(TinyRuns.fast(out, "--embed-dim", "8", "--edge-width", "2", "--eval-batch", "16"));
-        List<SslTrainer.EpochResult> r = ClipMain.run(o, TinyRuns.dataset(24, 5), TinyRuns.dataset(20, 6), 1);
+        Options o = ClipMain.defaults().parse(TinyMainRuns.fast(out, "--embed-dim", "8", "--edge-width", "2", "--eval-batch", "16"));
+        List<SslTrainer.EpochResult> r = ClipMain.run(o, TinyMainRuns.dataset(24, 5), TinyMainRuns.dataset(20, 6), 1);
         double top1 = r.get(0).metrics().get("retrieval_top1");
         assertTrue(top1 >= 0 && top1 <= 1, "top-1 " + top1);
         assertTrue(r.get(0).metrics().get("logit_scale") > 0);

@@ -58,7 +58,7 @@ class InstDiscTest {
 
     private static InstDisc tiny(int n, float lambda) {
         Generator gen = new Generator(7);
-        return new InstDisc(TinyRuns.encoder(gen), TinyRuns.FEATURES, n, new InstDisc.Config(6, 10, 0.07f, 0.5f, lambda, 11), Device.CPU, gen);
+        return new InstDisc(TinyMainRuns.encoder(gen), TinyMainRuns.FEATURES, n, new InstDisc.Config(6, 10, 0.07f, 0.5f, lambda, 11), Device.CPU, gen);
     }
 
     /** What the trainer does per step, without the loader. */
@@ -82,7 +82,7 @@ class InstDiscTest {
         float[] before = m.bank().bank().toFloatArray();
         float[] w0 = m.trainable().parameters().get(0).data().toFloatArray();
         int[] idx = {1, 5, 7, 9};
-        double l = step(m, opt, TinyRuns.batch(1, idx), 0);
+        double l = step(m, opt, TinyMainRuns.batch(1, idx), 0);
         assertTrue(Double.isFinite(l) && l > 0, "loss " + l);
         assertTrue(Double.isFinite(m.logZ()), "log Z estimated at the first step");
         assertFalse(Arrays.equals(w0, m.trainable().parameters().get(0).data().toFloatArray()), "parameters move");
@@ -103,8 +103,8 @@ class InstDiscTest {
         }
         // more steps: every written row stays on the unit sphere, log Z stays fixed
         double logZ = m.logZ();
-        step(m, opt, TinyRuns.batch(2, 0, 5, 15, 3), 1);
-        step(m, opt, TinyRuns.batch(3, 2, 4, 6, 8), 2);
+        step(m, opt, TinyMainRuns.batch(2, 0, 5, 15, 3), 1);
+        step(m, opt, TinyMainRuns.batch(3, 2, 4, 6, 8), 2);
         assertEquals(logZ, m.logZ());
         float[] bank = m.bank().bank().toFloatArray();
         for (int r : new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15}) {
@@ -119,7 +119,7 @@ class InstDiscTest {
         for (float lambda : new float[] {0f, 50f}) {
             InstDisc m = tiny(16, lambda);
             Optimizer opt = m.optimizer(InstDiscMain.defaults().parse("--lr", "0.01"));
-            Batch b = TinyRuns.batch(9, 1, 4, 6, 10);
+            Batch b = TinyMainRuns.batch(9, 1, 4, 6, 10);
             Variable before = m.loss(b, Device.CPU, 3);
             opt.zeroGrad();
             before.backward();
@@ -133,7 +133,7 @@ class InstDiscTest {
     void lossIsNcePlusProximalTerm() {
         // the same batch through two methods that differ only in λ: the difference is λ·mean‖v − v_prev‖²
         InstDisc a = tiny(16, 0f), b = tiny(16, 3f);
-        Batch batch = TinyRuns.batch(5, 2, 3, 4);
+        Batch batch = TinyMainRuns.batch(5, 2, 3, 4);
         float la = a.loss(batch, Device.CPU, 0).item(), lb = b.loss(batch, Device.CPU, 0).item();
         Tensor prev = b.bank().gather(Tensor.of(2f, 3f, 4f));
         Tensor v = b.trainable().forward(Variable.constant(batch.images())).data().l2Normalize(1);
@@ -146,7 +146,7 @@ class InstDiscTest {
     @Test
     void stateRoundTripsBankAndLogZ() {
         InstDisc a = tiny(16, 1f), b = tiny(16, 1f);
-        step(a, a.optimizer(InstDiscMain.defaults().parse()), TinyRuns.batch(1, 1, 2), 0);
+        step(a, a.optimizer(InstDiscMain.defaults().parse()), TinyMainRuns.batch(1, 1, 2), 0);
         b.loadState(a.state());
         assertEquals(a.logZ(), b.logZ());
         assertArrayEquals(a.bank().bank().toFloatArray(), b.bank().bank().toFloatArray());
@@ -157,14 +157,14 @@ class InstDiscTest {
         assertThrows(Options.OptionsException.class, () -> InstDiscMain.defaults().parse("--proximal", "-1"));
         assertThrows(Options.OptionsException.class, () -> InstDiscMain.defaults().parse("--bank-momentum", "1"));
         Options o = InstDiscMain.defaults().parse("--batch-size", "1", "--out", out.toString());
-        assertThrows(IllegalArgumentException.class, () -> InstDiscMain.run(o, TinyRuns.dataset(8, 1), List.of(), 1));
+        assertThrows(IllegalArgumentException.class, () -> InstDiscMain.run(o, TinyMainRuns.dataset(8, 1), List.of(), 1));
         assertTrue(InstDiscMain.defaults().usage().contains("--proximal X"));
     }
 
     @Test
     void mainTrainsAnEpochAndSavesTheBank(@TempDir Path out) throws Exception {
-        Options o = InstDiscMain.defaults().parse(TinyRuns.fast(out, "--queue-size", "16"));
-        List<SslTrainer.EpochResult> r = InstDiscMain.run(o, TinyRuns.dataset(24, 2), List.of(), 1);
+        Options o = InstDiscMain.defaults().parse(TinyMainRuns.fast(out, "--queue-size", "16"));
+        List<SslTrainer.EpochResult> r = InstDiscMain.run(o, TinyMainRuns.dataset(24, 2), List.of(), 1);
         assertEquals(1, r.size());
         assertTrue(Double.isFinite(r.get(0).loss()));
         assertTrue(java.nio.file.Files.isRegularFile(out.resolve("checkpoint").resolve("method.safetensors")));

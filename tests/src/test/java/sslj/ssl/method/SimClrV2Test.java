@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +32,7 @@ class SimClrV2Test {
     @Test
     void threeLayerHeadAndFineTuneFromItsFirstLayer() {
         Generator gen = new Generator(1);
-        SimClrV2 v2 = new SimClrV2(TinyRuns.encoder(gen), TinyRuns.FEATURES, 0.5f, Device.CPU, gen);
+        SimClrV2 v2 = new SimClrV2(TinyMainRuns.encoder(gen), TinyMainRuns.FEATURES, 0.5f, Device.CPU, gen);
         MLP head = v2.head();
         assertEquals(3, head.depth());
         Variable z = v2.trainable().forward(Variable.constant(Tensor.rand(new Generator(2), 4, 1, 8, 8)));
@@ -44,7 +43,7 @@ class SimClrV2Test {
         Set<String> names = ft.trainable().namedParameters().keySet();
         // encoder, the head's first Linear (no bias: BN follows) and BN, the classifier — and nothing of the deeper layers
         assertEquals(Set.of("encoder.1.weight", "encoder.1.bias", "head.0.weight", "head.1.weight", "head.1.bias", "fc.weight", "fc.bias"), names);
-        assertEquals(TinyRuns.FEATURES, ((Linear) ft.trainable().children().get("fc")).inFeatures(), "the classifier reads the hidden layer");
+        assertEquals(TinyMainRuns.FEATURES, ((Linear) ft.trainable().children().get("fc")).inFeatures(), "the classifier reads the hidden layer");
         assertArrayEquals(new int[] {4, 3}, ft.trainable().forward(Variable.constant(Tensor.rand(new Generator(3), 4, 1, 8, 8))).shape());
         // shared, not copied: the kept layers are the pretrained ones
         assertTrue(pretrained.namedParameters().get("head.0.weight") == ft.trainable().namedParameters().get("head.0.weight"));
@@ -54,7 +53,7 @@ class SimClrV2Test {
         float[] deep = all.get("head.3.weight").data().toFloatArray(), first = all.get("head.0.weight").data().toFloatArray(),
                 enc = all.get("encoder.1.weight").data().toFloatArray();
         Optimizer opt = ft.optimizer(SimClrV2Main.parse("--stage", "finetune"));
-        Variable loss = ft.loss(TinyRuns.batch(4, 0, 1, 2, 3, 4, 5), Device.CPU, 0);
+        Variable loss = ft.loss(TinyMainRuns.batch(4, 0, 1, 2, 3, 4, 5), Device.CPU, 0);
         opt.zeroGrad();
         loss.backward();
         opt.step();
@@ -66,8 +65,8 @@ class SimClrV2Test {
     @Test
     void pretrainStepIsNtXentOfTheProjections() {
         Generator gen = new Generator(5);
-        SimClrV2 v2 = new SimClrV2(TinyRuns.encoder(gen), TinyRuns.FEATURES, 0.5f, Device.CPU, gen);
-        float l = v2.loss(TinyRuns.views(6, 2, 0, 1, 2, 3), Device.CPU, 0).item();
+        SimClrV2 v2 = new SimClrV2(TinyMainRuns.encoder(gen), TinyMainRuns.FEATURES, 0.5f, Device.CPU, gen);
+        float l = v2.loss(TinyMainRuns.views(6, 2, 0, 1, 2, 3), Device.CPU, 0).item();
         assertTrue(Float.isFinite(l) && l > 0);
     }
 
@@ -110,42 +109,20 @@ class SimClrV2Test {
     }
 
     @Test
-    void labelledSubsetIsBalancedSeededAndRoundTrips(@TempDir Path dir) throws Exception {
-        int[] labels = new int[1000];
-        for (int i = 0; i < labels.length; i++) labels[i] = (i * 7) % 10;
-        int[] a = LabelledSubset.select(labels, 10, 0.1, 42), b = LabelledSubset.select(labels, 10, 0.1, 42), c = LabelledSubset.select(labels, 10, 0.1, 43);
-        assertEquals(100, a.length);
-        int[] perClass = new int[10];
-        for (int i : a) perClass[labels[i]]++;
-        for (int k = 0; k < 10; k++) assertEquals(10, perClass[k], "class " + k);
-        assertArrayEquals(a, b, "same seed, same subset");
-        assertFalse(Arrays.equals(a, c), "another seed, another subset");
-        assertEquals(Arrays.stream(a).distinct().count(), a.length);
-        assertEquals(10, LabelledSubset.select(labels, 10, 0.01, 42).length);   // 1%: one per class
-        Path f = dir.resolve("subset.txt");
-        LabelledSubset.write(f, a, "10% test");
-        assertTrue(Files.readString(f).startsWith("# 10% test\n"));
-        assertArrayEquals(a, LabelledSubset.read(f));
-        Files.writeString(f, "# x\n3\nfour\n");
-        assertTrue(assertThrows(java.io.IOException.class, () -> LabelledSubset.read(f)).getMessage().contains("line 3"));
-        assertThrows(IllegalArgumentException.class, () -> LabelledSubset.select(labels, 10, 0, 1));
-    }
-
-    @Test
     void theThreeStagesChain(@TempDir Path dir) throws Exception {
-        ArrayDataset train = TinyRuns.dataset(40, 1), test = TinyRuns.dataset(20, 2);
+        ArrayDataset train = TinyMainRuns.dataset(40, 1), test = TinyMainRuns.dataset(20, 2);
         Path pre = dir.resolve("pre"), ft = dir.resolve("ft"), ds = dir.resolve("ds");
-        Options o1 = SimClrV2Main.parse(TinyRuns.fast(pre, "--stage", "pretrain"));
+        Options o1 = SimClrV2Main.parse(TinyMainRuns.fast(pre, "--stage", "pretrain"));
         assertTrue(Double.isFinite(SimClrV2Main.run(o1, train, test, 1).get(0).loss()));
 
-        Options o2 = SimClrV2Main.parse(TinyRuns.fast(ft, "--stage", "finetune", "--labels-percent", "10", "--pretrained", pre.toString()));
+        Options o2 = SimClrV2Main.parse(TinyMainRuns.fast(ft, "--stage", "finetune", "--labels-percent", "10", "--pretrained", pre.toString()));
         List<SslTrainer.EpochResult> r2 = SimClrV2Main.run(o2, train, test, 1);
         assertTrue(r2.get(0).metrics().containsKey("test_acc"));
-        int[] subset = LabelledSubset.read(ft.resolve("labelled-subset.txt"));
+        int[] subset = LabelledSubset.read(ft.resolve("labelled-subset.txt"), train.size());
         assertEquals(10, subset.length);                                   // 10% of 40 over 10 classes: at least one each
         assertArrayEquals(LabelledSubset.select(train, 0.1, 42), subset);
 
-        Options o3 = SimClrV2Main.parse(TinyRuns.fast(ds, "--stage", "distill", "--teacher", ft.toString(), "--temperature", "2"));
+        Options o3 = SimClrV2Main.parse(TinyMainRuns.fast(ds, "--stage", "distill", "--teacher", ft.toString(), "--temperature", "2"));
         List<SslTrainer.EpochResult> r3 = SimClrV2Main.run(o3, train, test, 1);
         assertTrue(Double.isFinite(r3.get(0).loss()) && r3.get(0).metrics().containsKey("test_acc"));
     }
@@ -156,8 +133,8 @@ class SimClrV2Test {
         assertThrows(Options.OptionsException.class, () -> SimClrV2Main.parse("--stage", "finetune", "--labels-percent", "5"));
         assertEquals("unknown option --teacher", assertThrows(Options.OptionsException.class, () -> SimClrV2Main.parse("--teacher", "x")).getMessage());
         assertThrows(Options.OptionsException.class, () -> SimClrV2Main.parse("--stage", "finetune", "--temperature", "0.1"));
-        Options o = SimClrV2Main.parse(TinyRuns.fast(dir.resolve("ft"), "--stage", "finetune", "--pretrained", dir.resolve("none").toString()));
-        String msg = assertThrows(IllegalArgumentException.class, () -> SimClrV2Main.run(o, TinyRuns.dataset(20, 1), TinyRuns.dataset(10, 2), 1)).getMessage();
+        Options o = SimClrV2Main.parse(TinyMainRuns.fast(dir.resolve("ft"), "--stage", "finetune", "--pretrained", dir.resolve("none").toString()));
+        String msg = assertThrows(IllegalArgumentException.class, () -> SimClrV2Main.run(o, TinyMainRuns.dataset(20, 1), TinyMainRuns.dataset(10, 2), 1)).getMessage();
         assertTrue(msg.contains("run --stage pretrain first"), msg);
     }
 }

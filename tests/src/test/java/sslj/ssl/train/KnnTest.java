@@ -7,11 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
+import sslj.tensor.Device;
 import sslj.tensor.Generator;
 import sslj.tensor.Tensor;
 
-/** Weighted kNN against a brute-force double reference; the streaming path against the one-shot path. */
+/**
+ * Weighted kNN against brute-force double references (sorted by similarity, ties to the earlier
+ * bank row); the streaming path against the one-shot path; the quickselect behind the top-k.
+ */
 class KnnTest {
 
     /** Brute force: all similarities in double, neighbours by (similarity desc, bank index asc), exp(s/τ) votes. */
@@ -87,7 +92,7 @@ class KnnTest {
         int[] labels = randomLabels(n, classes, 7), qLabels = randomLabels(nq, classes, 8);
         int[] oneShot = Knn.predict(bank, labels, q, 200, 0.1, classes, n);
         assertArrayEquals(oneShot, Knn.predict(bank, labels, q, 200, 0.1, classes, 128));
-        assertEquals(Knn.accuracy(bank, labels, q, qLabels, 200, 0.1, classes, n), Knn.accuracy(bank, labels, q, qLabels, 200, 0.1, classes));
+        assertEquals(Knn.accuracy(bank, labels, q, qLabels, 200, 0.1, classes, n, Device.CPU), Knn.accuracy(bank, labels, q, qLabels, 200, 0.1, classes));
     }
 
     @Test
@@ -108,6 +113,56 @@ class KnnTest {
         assertEquals(1.0, Knn.accuracy(Tensor.of(bank, n, d), labels, Tensor.of(q, 30, d), qLabels, 10, 0.1, classes));
     }
 
+    /** Gaussian features shifted towards their class's dimensions: {x [n*d], labels}. */
+    private static Object[] clustered(Random r, int n, int d, int classes) {
+        float[] x = new float[n * d];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = r.nextInt(classes);
+            for (int j = 0; j < d; j++) x[i * d + j] = (float) (r.nextGaussian() + (j % classes == y[i] ? 1.0 : 0.0));
+        }
+        return new Object[] {x, y};
+    }
+
+    @Test
+    void matchesBruteForceInOneQueryBlockAndInMany() {
+        Random r = new Random(5);
+        int n = 300, m = 53, d = 8, classes = 4;
+        Object[] tr = clustered(r, n, d, classes), te = clustered(r, m, d, classes);
+        float[] bank = (float[]) tr[0], q = (float[]) te[0];
+        int[] labels = (int[]) tr[1], qLabels = (int[]) te[1];
+        Tensor tb = Tensor.of(bank, n, d), tq = Tensor.of(q, m, d);
+        int[] ref = reference(bank, labels, q, n, m, d, 20, 0.1, classes);
+        for (int chunk : new int[] {1, 7, 300, Knn.DEFAULT_CHUNK}) {
+            assertArrayEquals(ref, Knn.predict(tb, labels, tq, 20, 0.1, classes, chunk, Device.CPU), "chunk=" + chunk);
+        }
+        long correct = 0;
+        for (int i = 0; i < ref.length; i++) if (ref[i] == qLabels[i]) correct++;
+        assertEquals((double) correct / ref.length, Knn.accuracy(tb, labels, tq, qLabels, 20, 0.1, classes), 1e-12);
+    }
+
+    @Test
+    void kLargerThanTheBankUsesAll() {
+        Random r = new Random(8);
+        int n = 30, m = 10, d = 5, classes = 3;
+        Object[] tr = clustered(r, n, d, classes), te = clustered(r, m, d, classes);
+        int[] ref = reference((float[]) tr[0], (int[]) tr[1], (float[]) te[0], n, m, d, 30, 0.5, classes);
+        assertArrayEquals(ref, Knn.predict(Tensor.of((float[]) tr[0], n, d), (int[]) tr[1], Tensor.of((float[]) te[0], m, d), 200, 0.5, classes, 7));
+    }
+
+    /** The quickselect behind the top-k, on arrays with many ties, against a sort. */
+    @Test
+    void selectFindsEveryOrderStatistic() {
+        Random r = new Random(2);
+        for (int trial = 0; trial < 50; trial++) {
+            float[] a = new float[1 + r.nextInt(40)];
+            for (int i = 0; i < a.length; i++) a[i] = r.nextInt(6);
+            float[] sorted = a.clone();
+            Arrays.sort(sorted);
+            for (int want = 0; want < a.length; want++) assertEquals(sorted[want], Knn.select(a.clone(), want), 0f);
+        }
+    }
+
     @Test
     void badInput() {
         Tensor b = Tensor.ones(4, 2);
@@ -116,5 +171,7 @@ class KnnTest {
         assertThrows(IllegalArgumentException.class, () -> Knn.predict(b, new int[4], Tensor.ones(4, 3), 1, 0.1, 2, 10));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Knn.predict(b, new int[4], b, 0, 0.1, 2, 10));
         assertTrue(e.getMessage().contains("k"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Knn.predict(b, new int[4], b, 1, 0.0, 2, 10));
+        assertThrows(IllegalArgumentException.class, () -> Knn.accuracy(b, new int[4], b, new int[3], 1, 0.1, 2));
     }
 }

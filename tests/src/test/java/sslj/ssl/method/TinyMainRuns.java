@@ -11,9 +11,19 @@ import sslj.ssl.data.Batch;
 import sslj.tensor.Generator;
 import sslj.tensor.Tensor;
 
-/** Small fixtures for the method tests: an MLP encoder on 1×8×8 images, batches, a tiny dataset. */
-final class TinyRuns {
-    private TinyRuns() { }
+/**
+ * Fixtures for the methods built from a plain encoder {@link Module} (InstDisc, CLIP, SimCLRv2) and for
+ * their mains run end to end: a Linear encoder on 1×8×8 images, batches that carry dataset indices
+ * (memory-bank methods key on them), a tiny Fashion-MNIST-shaped dataset and fast main options.
+ *
+ * <p>Kept apart from {@link Tiny} on purpose: Tiny is the harness of the momentum/EMA methods built
+ * from {@code Options} and an {@code Encoders.Backbone} factory (a conv–BN encoder so shuffle-BN
+ * matters, a trainer step, EMA/no-grad assertions); its constants and {@code batch(n, seed)} differ
+ * from these ({@code FEATURES} 6 vs 8, {@code batch(seed, indices...)}), and folding both into one
+ * class would give two clashing {@code batch} overloads and two feature widths under one name.
+ */
+final class TinyMainRuns {
+    private TinyMainRuns() { }
 
     static final int FEATURES = 8;
 
@@ -47,12 +57,5 @@ final class TinyRuns {
         String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
         System.arraycopy(more, 0, all, base.length, more.length);
         return all;
-    }
-
-    static double[] rows(Tensor t) {
-        float[] f = t.toFloatArray();
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) d[i] = f[i];
-        return d;
     }
 }
