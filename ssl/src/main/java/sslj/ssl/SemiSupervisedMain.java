@@ -104,7 +104,7 @@ public final class SemiSupervisedMain {
         if (e.compareScratch) {
             List<FineTune.Curve> curves = new ArrayList<>(List.of(ft, scratch));
             Path png = o.out.resolve("finetune-vs-scratch.png");
-            if (sslj.ssl.train.CurvePlot.available()) {
+            if (sslj.ssl.train.PlotSupport.available()) {
                 plot(png, String.format(Locale.ROOT, "%s width %d on %d labelled images (%s%%): pretrained vs from scratch",
                         o.encoder, o.width, labelled.size(), fmt(e.labelsPercent)), curves);
                 System.out.println("curves: " + png);

@@ -30,7 +30,7 @@ class InvaSpreadMainTest {
             assertTrue(Double.isFinite(e.loss()), "loss " + e.loss());
             assertTrue(e.metrics().keySet().containsAll(List.of("knn_acc", "std", "std_ref", "align", "uniform")), e.metrics().toString());
         }
-        if (sslj.ssl.train.CurvePlot.available()) assertTrue(Files.exists(out.resolve("curves.png")));
+        if (sslj.ssl.train.PlotSupport.available()) assertTrue(Files.exists(out.resolve("curves.png")));
         assertTrue(Files.exists(out.resolve("checkpoint")));
     }
 }

@@ -51,7 +51,7 @@ class SimClrMainTest {
         for (SslTrainer.EpochResult e : r) System.out.println("  epoch " + e.epoch() + " loss " + e.loss() + " " + e.metrics());
         System.out.printf("  %.1f s%n", seconds);
         double trained = r.get(r.size() - 1).metrics().get("knn_acc");
-        if (sslj.ssl.train.CurvePlot.available()) assertTrue(Files.exists(out.resolve("curves.png")));
+        if (sslj.ssl.train.PlotSupport.available()) assertTrue(Files.exists(out.resolve("curves.png")));
         assertTrue(trained >= random + 0.04, "kNN after training " + trained + " should beat the random encoder's " + random + " by 4 points");
         assertTrue(r.get(2).loss() < r.get(0).loss(), "loss should fall");
         assertTrue(r.get(2).metrics().get("std") > 0.02, "features collapsed: " + r.get(2).metrics());

@@ -52,15 +52,6 @@ public final class CurvePlot {
     private static final Color[] PALETTE = {new Color(31, 119, 180), new Color(214, 39, 40), new Color(44, 160, 44),
             new Color(255, 127, 14), new Color(148, 103, 189), new Color(140, 86, 75)};
 
-    /**
-     * Whether this JVM can draw: Java2D lives in the java.desktop module, which a full JDK has and the
-     * trimmed runtime of the GPU harness (bench/gpu/run-on-gpu.sh) leaves out. Callers skip the plot,
-     * with a message, where it is absent; the metrics file holds the same numbers.
-     */
-    public static boolean available() {
-        return ModuleLayer.boot().findModule("java.desktop").isPresent();
-    }
-
     /** Draws the panels one under the other and writes a PNG. */
     public static void write(Path png, String title, String xLabel, List<Panel> panels) throws IOException {
         if (panels.isEmpty()) throw new IllegalArgumentException("CurvePlot: nothing to plot");

@@ -122,7 +122,7 @@ public final class SslTrainer {
 
     /** OUT/curves.png (loss and accuracies by epoch, from metrics.jsonl); a failure to draw is reported, not fatal. */
     private static void plotCurves(Options o, SslMethod method, TrainLog log) {
-        if (!CurvePlot.available()) {
+        if (!PlotSupport.available()) {
             log.info("curves.png skipped: this Java runtime has no java.desktop module (the numbers are in metrics.jsonl)");
             return;
         }

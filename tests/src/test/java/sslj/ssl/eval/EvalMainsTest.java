@@ -85,7 +85,7 @@ class EvalMainsTest {
         assertEquals(2, r.finetuned().epochs().size());
         assertNotNull(r.scratch());
         for (FineTune.Epoch ep : r.scratch().epochs()) assertTrue(Double.isFinite(ep.loss()) && ep.testAccuracy() >= 0);
-        if (sslj.ssl.train.CurvePlot.available()) {
+        if (sslj.ssl.train.PlotSupport.available()) {
             BufferedImage png = ImageIO.read(out.resolve("finetune-vs-scratch.png").toFile());
             assertTrue(png.getWidth() > 0 && png.getHeight() > 0);
         }

@@ -20,7 +20,7 @@ class CurvePlotTest {
 
     @Test
     void plotsLossAndAccuracyFromMetrics(@TempDir Path dir) throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(CurvePlot.available(), "this Java runtime has no java.desktop module");
+        org.junit.jupiter.api.Assumptions.assumeTrue(PlotSupport.available(), "this Java runtime has no java.desktop module");
         Path metrics = dir.resolve("metrics.jsonl"), png = dir.resolve("curves.png");
         Files.write(metrics, List.of(
                 "{\"type\":\"step\",\"epoch\":0,\"step\":10,\"loss\":5.0}",
