@@ -1,34 +1,26 @@
 package sslj.kernels.backend;
 
-import java.util.ArrayList;
 import java.util.List;
-import sslj.kernels.cuda.JCudaRuntime;
 import sslj.tensor.Device;
 import sslj.tensor.Tensor;
+import sslj.testing.Devices;
 
 /**
  * The devices the CUDA backend tests run on: the emulated "cuda-emu" always (so CI, with no GPU, runs
  * every kernel and every line of the backend), plus the real "cuda" when a GPU is present; with
  * {@code -Dsslj.gpu=required} a missing GPU is an error instead of a shorter list. Each test computes
- * on the CPU backend and on the device from the same inputs and compares.
+ * on the CPU backend and on the device from the same inputs and compares. The list itself is
+ * {@link Devices#cuda()}, shared with the device-parameterised tensor/autograd/nn suites.
  */
 final class GpuDevices {
     private GpuDevices() { }
 
     static List<Device> all() {
-        List<Device> devices = new ArrayList<>();
-        devices.add(emulated());
-        JCudaRuntime.Availability gpu = JCudaRuntime.probe();
-        if (gpu.available()) {
-            devices.add(Device.cuda());
-        } else if ("required".equals(System.getProperty("sslj.gpu"))) {
-            throw new IllegalStateException("-Dsslj.gpu=required but no GPU: " + gpu.reason());
-        }
-        return devices;
+        return Devices.cuda();
     }
 
     static Device emulated() {
-        return Device.of("cuda-emu", 0);
+        return Devices.emulated();
     }
 
     static CudaBackend backend(Device d) {
