@@ -54,6 +54,7 @@ public class GpuInfoNceBench {
         return ptr;
     }
 
+    /** JMH state for the MoCo v1/v2 queue variant: N = 256 queries against a queue of k keys. */
     @State(Scope.Benchmark)
     public static class Queue {
         @Param({"4096", "65536"})
@@ -80,6 +81,7 @@ public class GpuInfoNceBench {
         public void close() { rt.close(); }
     }
 
+    /** JMH state for the symmetric in-batch variant (MoCo v3, CLIP): n queries against n keys. */
     @State(Scope.Benchmark)
     public static class InBatch {
         @Param({"256", "1024", "4096"})

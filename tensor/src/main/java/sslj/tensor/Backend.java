@@ -128,7 +128,7 @@ public interface Backend {
 
     /**
      * Writes the rows of keys [N, D] into queue [K, D] at rows (ptr + i) mod K, each divided by
-     * max(‖row‖₂, 1e-12) first when {@code normalize}; 1 ≤ N ≤ K, 0 ≤ ptr < K. Other rows are untouched.
+     * max(‖row‖₂, 1e-12) first when {@code normalize}; 1 ≤ N ≤ K, 0 ≤ ptr &lt; K. Other rows are untouched.
      */
     void enqueueInto(Tensor queue, Tensor keys, int ptr, boolean normalize);
 

@@ -30,7 +30,7 @@ public final class Momentum {
 
     /**
      * Writes keys [N, D] into queue [K, D] at rows ptr, ptr + 1, … (mod K), optionally L2-normalising each
-     * row on the way in; returns the new pointer (ptr + N) mod K. Needs 1 ≤ N ≤ K and 0 ≤ ptr < K.
+     * row on the way in; returns the new pointer (ptr + N) mod K. Needs 1 ≤ N ≤ K and 0 ≤ ptr &lt; K.
      */
     public static int enqueue(Tensor queue, Tensor keys, int ptr, boolean normalize) {
         Tensor.sameDevice("enqueue", queue, keys);

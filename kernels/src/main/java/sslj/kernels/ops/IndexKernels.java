@@ -50,7 +50,7 @@ public final class IndexKernels implements AutoCloseable {
     }
 
     /**
-     * For concat: {@code dst[o][start + e] = src[o][e]} for o < outer, e < chunk, where a "row" of
+     * For concat: {@code dst[o][start + e] = src[o][e]} for o &lt; outer, e &lt; chunk, where a "row" of
      * src has {@code chunk} floats and one of dst {@code dstChunk}. Concatenating along dim: per input,
      * chunk = size(dim)·inner, dstChunk = (total size along dim)·inner, start = (offset along dim)·inner.
      */

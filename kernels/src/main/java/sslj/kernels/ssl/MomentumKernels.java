@@ -77,7 +77,7 @@ public final class MomentumKernels {
     }
 
     /**
-     * bank[idx[i]] ← normalise(m·bank[idx[i]] + (1 − m)·f[i]) for i < b; bank [s, d], idx [b] float32 whole
+     * bank[idx[i]] ← normalise(m·bank[idx[i]] + (1 − m)·f[i]) for i &lt; b; bank [s, d], idx [b] float32 whole
      * numbers in [0, s), f [b, d]. The last of repeated indices wins. When {@code checkIndices}, idx is
      * copied to the host first (a synchronisation) and a bad index is an IndexOutOfBoundsException
      * naming its position; unchecked, a bad index's row is skipped by the kernel (never written out of

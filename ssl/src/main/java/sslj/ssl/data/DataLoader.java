@@ -45,7 +45,7 @@ import sslj.tensor.Tensor;
  */
 public final class DataLoader implements AutoCloseable {
     private static final AtomicInteger LOADERS = new AtomicInteger();
-    /** Thread-name prefix of every worker thread ("sslj-data-<loader>-<worker>"). */
+    /** Thread-name prefix of every worker thread ({@code "sslj-data-<loader>-<worker>"}). */
     public static final String THREAD_PREFIX = "sslj-data-";
 
     private final Dataset dataset;

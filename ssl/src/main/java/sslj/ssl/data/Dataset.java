@@ -11,7 +11,7 @@ public interface Dataset {
 
     int size();
 
-    /** Sample {@code index}, 0 ≤ index < size(); each call returns a fresh image the caller may keep. */
+    /** Sample {@code index}, 0 ≤ index &lt; size(); each call returns a fresh image the caller may keep. */
     Sample get(int index);
 
     /** Number of classes (labels are 0 .. numClasses − 1). */

@@ -31,6 +31,7 @@ public final class FashionMnist {
     /** Standardisation with the training set's statistics, to append to an augmentation pipeline. */
     public static Normalize normalize() { return new Normalize(new float[] {MEAN}, new float[] {STD}); }
 
+    /** Which half of the dataset: the 60000 training or the 10000 test images (file prefix). */
     public enum Split {
         TRAIN("train"), TEST("t10k");
 

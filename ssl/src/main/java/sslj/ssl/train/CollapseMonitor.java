@@ -24,7 +24,7 @@ import sslj.tensor.TensorScope;
  *                                                          (the SimSiam paper's collapse indicator)
  *   std_ref  = 1/√D
  *   align    = E_i ‖z1_i − z2_i‖²                           (Wang and Isola 2020, "Understanding Contrastive
- *   uniform  = log E_{i<j} exp(−2‖z1_i − z1_j‖²)            Representation Learning through Alignment and
+ *   uniform  = log E_{i&lt;j} exp(−2‖z1_i − z1_j‖²)            Representation Learning through Alignment and
  *                                                          Uniformity on the Hypersphere", α = 2, t = 2)
  * </pre>
  * Low align is good (views agree) but 0 with uniform 0 is collapse; uniform goes down to about −4
