@@ -1,6 +1,5 @@
 package sslj.ssl.method;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -124,13 +123,7 @@ public final class Byol implements SslMethod {
     }
 
     /** The target network ("target.*"). */
-    @Override public Map<String, Tensor> state() {
-        Map<String, Tensor> s = new LinkedHashMap<>();
-        MethodSupport.putAll(s, "target.", target.stateDict());
-        return s;
-    }
+    @Override public Map<String, Tensor> state() { return MethodSupport.targetState(target); }
 
-    @Override public void loadState(Map<String, Tensor> state) {
-        target.loadStateDict(MethodSupport.under(state, "target."), true);
-    }
+    @Override public void loadState(Map<String, Tensor> state) { MethodSupport.loadTargetState(target, state); }
 }

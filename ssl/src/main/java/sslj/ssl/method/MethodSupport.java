@@ -44,4 +44,16 @@ final class MethodSupport {
         state.forEach((n, t) -> { if (n.startsWith(prefix)) out.put(n.substring(prefix.length()), t); });
         return out;
     }
+
+    /** A target network's state dict under "target." (what BYOL and MoCo v3 checkpoint besides the trained parameters). */
+    static Map<String, Tensor> targetState(sslj.nn.Module target) {
+        Map<String, Tensor> s = new java.util.LinkedHashMap<>();
+        putAll(s, "target.", target.stateDict());
+        return s;
+    }
+
+    /** Restores {@link #targetState}. */
+    static void loadTargetState(sslj.nn.Module target, Map<String, Tensor> state) {
+        target.loadStateDict(under(state, "target."), true);
+    }
 }

@@ -1,6 +1,5 @@
 package sslj.ssl.method;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import sslj.autograd.NoGrad;
@@ -133,13 +132,7 @@ public final class MocoV3 implements SslMethod {
     }
 
     /** The momentum encoder ("target.*"). */
-    @Override public Map<String, Tensor> state() {
-        Map<String, Tensor> s = new LinkedHashMap<>();
-        MethodSupport.putAll(s, "target.", target.stateDict());
-        return s;
-    }
+    @Override public Map<String, Tensor> state() { return MethodSupport.targetState(target); }
 
-    @Override public void loadState(Map<String, Tensor> state) {
-        target.loadStateDict(MethodSupport.under(state, "target."), true);
-    }
+    @Override public void loadState(Map<String, Tensor> state) { MethodSupport.loadTargetState(target, state); }
 }
