@@ -1,5 +1,7 @@
 package sslj.ssl.method;
 
+import sslj.testing.RefMath;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,39 +24,23 @@ class InvaSpreadTest {
 
     /** J/m of Ye et al. 2019 §3.1, straight from the definitions of P(i|x̂_i) and P(i|x_j), in double. */
     static double reference(float[] f, float[] fHat, int m, int d, double tau) {
-        double[][] a = unit(f, m, d), b = unit(fHat, m, d);
+        double[][] a = RefMath.unit(f, m, d), b = RefMath.unit(fHat, m, d);
         double j = 0;
         for (int i = 0; i < m; i++) {
             double den = 0;
-            for (int k = 0; k < m; k++) den += Math.exp(dot(a[k], b[i]) / tau);
-            j -= Math.log(Math.exp(dot(a[i], b[i]) / tau) / den);                // −log P(i|x̂_i)
+            for (int k = 0; k < m; k++) den += Math.exp(RefMath.dot(a[k], b[i]) / tau);
+            j -= Math.log(Math.exp(RefMath.dot(a[i], b[i]) / tau) / den);                // −log P(i|x̂_i)
         }
         for (int i = 0; i < m; i++) {
             for (int jj = 0; jj < m; jj++) {
                 if (jj == i) continue;
                 double den = 0;
-                for (int k = 0; k < m; k++) den += Math.exp(dot(a[k], a[jj]) / tau);
-                double p = Math.exp(dot(a[i], a[jj]) / tau) / den;                // P(i|x_j)
+                for (int k = 0; k < m; k++) den += Math.exp(RefMath.dot(a[k], a[jj]) / tau);
+                double p = Math.exp(RefMath.dot(a[i], a[jj]) / tau) / den;                // P(i|x_j)
                 j -= Math.log(1 - p);
             }
         }
         return j / m;
-    }
-
-    static double[][] unit(float[] x, int m, int d) {
-        double[][] r = new double[m][d];
-        for (int i = 0; i < m; i++) {
-            double n = 0;
-            for (int k = 0; k < d; k++) n += (double) x[i * d + k] * x[i * d + k];
-            for (int k = 0; k < d; k++) r[i][k] = x[i * d + k] / Math.sqrt(n);
-        }
-        return r;
-    }
-
-    static double dot(double[] x, double[] y) {
-        double s = 0;
-        for (int k = 0; k < x.length; k++) s += x[k] * y[k];
-        return s;
     }
 
     @Test

@@ -1,5 +1,7 @@
 package sslj.ssl.train;
 
+import sslj.testing.RefMath;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

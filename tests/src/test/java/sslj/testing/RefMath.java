@@ -1,10 +1,10 @@
-package sslj.ssl.train;
+package sslj.testing;
 
-/** Plain double helpers for the reference computations of the monitor tests. */
-final class RefMath {
+/** Plain double-precision helpers for reference computations in tests (L2-normalised rows, dot products). */
+public final class RefMath {
     private RefMath() { }
 
-    static double[][] unit(float[] x, int m, int d) {
+    public static double[][] unit(float[] x, int m, int d) {
         double[][] r = new double[m][d];
         for (int i = 0; i < m; i++) {
             double n = 0;
@@ -14,7 +14,7 @@ final class RefMath {
         return r;
     }
 
-    static double dot(double[] x, double[] y) {
+    public static double dot(double[] x, double[] y) {
         double s = 0;
         for (int k = 0; k < x.length; k++) s += x[k] * y[k];
         return s;
