@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  *       root. A leading "/sslj/" means a classpath resource, looked for under every module's src/{main,test}/resources.
  *       A path in a module's package shorthand ({@code autograd/functions/Conv.java}) is looked for
  *       under that module's src/main/java/sslj/, with or without ".java". Elided paths ({@code ...}),
- *       build outputs (target/), globs and placeholders ({@code *}, braces, {@code <..>}, {@code $}) are skipped.</li>
+ *       build outputs (target/) and run outputs (runs/, written by the main classes), globs and placeholders ({@code *}, braces, {@code <..>}, {@code $}) are skipped.</li>
  * </ul>
  * A failure lists every missing path as file:line: path.
  */
@@ -120,6 +120,7 @@ class TourLinksTest {
             word = word.replaceAll(":\\d+(-\\d+)?$", "").replaceAll("#L\\d+(-L?\\d+)?$", "");
             if (!word.contains("/") || !PATHLIKE.matcher(word).matches()) continue;
             if (word.contains("/target/") || word.startsWith("target/")) continue;
+            if (word.startsWith("runs/")) continue;   // what a main class writes (--out runs/NAME); ignored by git
             if (word.contains("...")) continue;                      // an elided path, e.g. kernels/.../ptx/x.ptx
             if (word.startsWith("/")) {
                 if (word.startsWith("/sslj/")) out.add(word);          // our classpath resources; others are not ours
@@ -166,7 +167,7 @@ class TourLinksTest {
         Path root = repoRoot();
         assertTrue(links("see [T](../../tensor/T.java#L3) and [w](https://x.org) and [a](#top)").equals(List.of("../../tensor/T.java")));
         assertTrue(links("[ref]: figures/a.png").equals(List.of("figures/a.png")));
-        List<String> p = backtickPaths(root, root.resolve("docs"), "run `bench/gpu/run-on-gpu.sh prepare`, not `OUT/log.txt` or `sslj.tensor.Tensor` or `bench/target/benchmarks.jar`");
+        List<String> p = backtickPaths(root, root.resolve("docs"), "run `bench/gpu/run-on-gpu.sh prepare`, not `OUT/log.txt` or `sslj.tensor.Tensor` or `bench/target/benchmarks.jar` or `runs/x/curves.png`");
         assertTrue(p.equals(List.of("bench/gpu/run-on-gpu.sh")), p.toString());
         assertTrue(exists(root, root.resolve("docs"), "/sslj/kernels/ptx/momentum.ptx"));
         assertTrue(!exists(root, root.resolve("docs"), "tensor/NoSuchFile.java"));
