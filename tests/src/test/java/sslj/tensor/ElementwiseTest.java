@@ -171,7 +171,7 @@ class ElementwiseTest {
                 new Binary("minimum", Tensor::minimum, Math::min, n, n));
     }
 
-    /** Operand shapes that broadcast: same, row, column, both ways, rank differences, a scalar. */
+    /** Operand shapes that broadcast: same, row, column, both ways, rank differences, a scalar, a channel. */
     private static final int[][][] BROADCASTS = {
         {{7, 33}, {7, 33}},
         {{7, 33}, {33}},
@@ -183,6 +183,10 @@ class ElementwiseTest {
         {{3, 7}, {}},
         {{}, {3, 7}},
         {{129}, {1}},
+        // A batch-norm channel broadcast each way: the CPU backend coalesces H·W into one row.
+        {{4, 3, 5, 6}, {1, 3, 1, 1}},
+        {{1, 3, 1, 1}, {4, 3, 5, 6}},
+        {{4, 3, 5, 6}, {3, 1, 1}},
     };
 
     @ParameterizedTest(name = "{0}")

@@ -21,6 +21,27 @@ class WindowTest {
         assertArrayEquals(new float[] {-1, -1, -1, 5, -1, -1, 4, 6, -1, 2, -1, 8, 1, 3, 7, 9}, p.toFloatArray());
     }
 
+    /** cols[n][(c·kh + i)·kw + j][y·OW + x] = x[n][c][y·sh − ph + i·dh][x·sw − pw + j·dw], or the pad value outside. */
+    @Test void unfoldMatchesItsDefinitionOnAwkwardWindows() {
+        Window2d[] windows = {
+            Window2d.square(3, 1, 1, 1), Window2d.square(3, 2, 1, 1), Window2d.square(3, 1, 2, 2),
+            new Window2d(2, 3, 2, 1, 1, 0, 1, 2), Window2d.square(5, 3, 4, 1), Window2d.square(1, 2, 0, 1),
+        };
+        for (Window2d win : windows) {
+            int n = 2, c = 3, h = 7, w = 9;
+            float[] xs = Tensor.randn(gen, n, c, h, w).toFloatArray();
+            float[] cols = Tensor.of(xs, n, c, h, w).unfold2d(win, -7f).toFloatArray();
+            int oh = win.outH(h), ow = win.outW(w), l = oh * ow, rows = win.area();
+            for (int b = 0; b < n; b++) for (int ch = 0; ch < c; ch++) for (int i = 0; i < win.kh(); i++) for (int j = 0; j < win.kw(); j++)
+                for (int y = 0; y < oh; y++) for (int x = 0; x < ow; x++) {
+                    int iy = y * win.strideH() - win.padH() + i * win.dilH(), ix = x * win.strideW() - win.padW() + j * win.dilW();
+                    float want = iy < 0 || iy >= h || ix < 0 || ix >= w ? -7f : xs[((b * c + ch) * h + iy) * w + ix];
+                    int at = (b * c * rows + ch * rows + i * win.kw() + j) * l + y * ow + x;
+                    assertEquals(want, cols[at], 0f, win + " at n=" + b + " c=" + ch + " i=" + i + " j=" + j + " y=" + y + " x=" + x);
+                }
+        }
+    }
+
     private void checkAdjoint(int n, int c, int h, int w, Window2d win) {
         Tensor x = Tensor.randn(gen, n, c, h, w);
         Tensor cols = x.unfold2d(win, 0f);

@@ -24,12 +24,14 @@ final class CpuElementwise {
             CpuParallel.forRange(n, GRAIN, (lo, hi) -> VectorKernels.unary(op, src, xo + lo, dst, lo, hi - lo, c));
             return out;
         }
-        int len = Strided.rowLength(shape), rows = len == 0 ? 0 : n / len;
-        int[] st = x.strides();
+        if (n == 0) return out;
+        int[][] walk = Strided.coalesce(shape, x.strides());
+        int[] wShape = walk[0], st = walk[1];
+        int len = Strided.rowLength(wShape), rows = n / len;
         int rs = Strided.rowStride(st);
         CpuParallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, len)), (lo, hi) -> {
             for (int r = lo; r < hi; r++) {
-                int s = Strided.rowStart(r, shape, st, x.offset()), o = r * len;
+                int s = Strided.rowStart(r, wShape, st, x.offset()), o = r * len;
                 for (int j = 0; j < len; j++) dst[o + j] = op.apply(src[s + j * rs], c);
             }
         });
@@ -46,16 +48,20 @@ final class CpuElementwise {
             CpuParallel.forRange(n, GRAIN, (lo, hi) -> VectorKernels.binary(op, da, ao + lo, db, bo + lo, dst, lo, hi - lo));
             return out;
         }
-        int len = Strided.rowLength(shape), rows = len == 0 ? 0 : n / len;
-        int[] sa = a.strides(), sb = b.strides();
+        if (n == 0) return out;
+        int[][] walk = Strided.coalesce(shape, a.strides(), b.strides());
+        int[] wShape = walk[0], sa = walk[1], sb = walk[2];
+        int len = Strided.rowLength(wShape), rows = n / len;
         int ra = Strided.rowStride(sa), rb = Strided.rowStride(sb);
         CpuParallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, len)), (lo, hi) -> {
             for (int r = lo; r < hi; r++) {
-                int pa = Strided.rowStart(r, shape, sa, a.offset()), pb = Strided.rowStart(r, shape, sb, b.offset()), o = r * len;
+                int pa = Strided.rowStart(r, wShape, sa, a.offset()), pb = Strided.rowStart(r, wShape, sb, b.offset()), o = r * len;
                 if (ra == 1 && rb == 1) {
                     VectorKernels.binary(op, da, pa, db, pb, dst, o, len);
                 } else if (ra == 1 && rb == 0) {
                     VectorKernels.binaryScalarRight(op, da, pa, db[pb], dst, o, len);
+                } else if (ra == 0 && rb == 1 && (op == BinaryOp.ADD || op == BinaryOp.MUL)) { // commutative: scalar on the right
+                    VectorKernels.binaryScalarRight(op, db, pb, da[pa], dst, o, len);
                 } else {
                     for (int j = 0; j < len; j++) dst[o + j] = op.apply(da[pa + j * ra], db[pb + j * rb]);
                 }

@@ -20,10 +20,17 @@ final class CpuMatmul {
         if (m == 0 || n == 0) return out;
         Operand pa = operand(a), pb = operand(b);
         float[] dc = Strided.data(out);
-        for (int i = 0; i < batch; i++) {
-            Gemm.sgemm(pa.trans, pb.trans, m, n, k, pa.data, pa.offset + i * pa.batchStride, pa.ld,
-                    pb.data, pb.offset + i * pb.batchStride, pb.ld, dc, i * m * n, n);
-        }
+        // A GEMM too small to be split over every core (a convolution's per-image product, say
+        // [8, 72]·[72, 784]) would leave cores idle: share the batch out instead, one whole GEMM per
+        // item. Each C element is computed by the same code either way, so results do not change.
+        long work = (long) m * n * k;
+        int grain = batch > 1 && work < Gemm.MIN_WORK_PER_THREAD * CpuParallel.threads() ? 1 : batch;
+        CpuParallel.forRange(batch, grain, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                Gemm.sgemm(pa.trans, pb.trans, m, n, k, pa.data, pa.offset + i * pa.batchStride, pa.ld,
+                        pb.data, pb.offset + i * pb.batchStride, pb.ld, dc, i * m * n, n);
+            }
+        });
         return out;
     }
 

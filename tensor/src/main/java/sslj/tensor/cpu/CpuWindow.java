@@ -42,18 +42,32 @@ final class CpuWindow {
                                 Arrays.fill(dst, o, o + ow, padValue);
                                 continue;
                             }
-                            int srcRow = in0 + iy * wd;
+                            int srcRow = in0 + iy * wd, sw = w.strideW();
                             int x0 = j * w.dilW() - w.padW();
-                            for (int xo = 0; xo < ow; xo++) {
-                                int ix = xo * w.strideW() + x0;
-                                dst[o + xo] = ix >= 0 && ix < wd ? src[srcRow + ix] : padValue;
+                            int in = firstInside(x0, sw, ow), past = pastInside(x0, sw, wd, ow);
+                            for (int xo = 0; xo < in; xo++) dst[o + xo] = padValue; // a pixel or two: no call
+                            if (sw == 1 && past > in) {
+                                System.arraycopy(src, srcRow + x0 + in, dst, o + in, past - in);
+                            } else {
+                                for (int xo = in; xo < past; xo++) dst[o + xo] = src[srcRow + xo * sw + x0];
                             }
+                            for (int xo = Math.max(in, past); xo < ow; xo++) dst[o + xo] = padValue;
                         }
                     }
                 }
             }
         });
         return out;
+    }
+
+    /** The first output column xo whose input column xo·sw + x0 is ≥ 0 (at most ow). */
+    private static int firstInside(int x0, int sw, int ow) {
+        return x0 >= 0 ? 0 : Math.min(ow, (-x0 + sw - 1) / sw);
+    }
+
+    /** One past the last output column xo whose input column xo·sw + x0 is &lt; wd (at least 0). */
+    private static int pastInside(int x0, int sw, int wd, int ow) {
+        return wd - x0 <= 0 ? 0 : Math.min(ow, (wd - x0 + sw - 1) / sw);
     }
 
     /** col2im, the adjoint of unfold: sums every column entry back onto the pixel it was read from. */
@@ -74,12 +88,10 @@ final class CpuWindow {
                         for (int y = 0; y < oh; y++) {
                             int iy = y * w.strideH() - w.padH() + i * w.dilH();
                             if (iy < 0 || iy >= h) continue;   // padding: nothing to give back
-                            int dstRow = out0 + iy * wd, o = row + y * ow;
+                            int dstRow = out0 + iy * wd, o = row + y * ow, sw = w.strideW();
                             int x0 = j * w.dilW() - w.padW();
-                            for (int xo = 0; xo < ow; xo++) {
-                                int ix = xo * w.strideW() + x0;
-                                if (ix >= 0 && ix < wd) dst[dstRow + ix] += src[o + xo];
-                            }
+                            int past = pastInside(x0, sw, wd, ow);
+                            for (int xo = firstInside(x0, sw, ow); xo < past; xo++) dst[dstRow + xo * sw + x0] += src[o + xo];
                         }
                     }
                 }

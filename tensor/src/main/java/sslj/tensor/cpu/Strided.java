@@ -35,6 +35,36 @@ final class Strided {
         return off;
     }
 
+    /**
+     * The same walk over fewer, longer dims: drops size-1 dims and merges dim d into d+1 wherever every
+     * operand can step over both with one stride (stride[d] = stride[d+1]·shape[d+1]). A channel
+     * broadcast [N, C, H, W] ⊙ [1, C, 1, 1] becomes [N, C, H·W] with rows of H·W instead of W, so the
+     * per-row address arithmetic and the short-row tails stop dominating. Returns the new shape
+     * followed by each operand's new strides.
+     */
+    static int[][] coalesce(int[] shape, int[]... strides) {
+        int ops = strides.length, k = 0;
+        int[] sh = new int[shape.length];
+        int[][] st = new int[ops][shape.length];
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] == 1) continue;
+            boolean merge = k > 0;
+            for (int o = 0; o < ops && merge; o++) merge = st[o][k - 1] == strides[o][d] * shape[d];
+            if (merge) {
+                sh[k - 1] *= shape[d];
+                for (int o = 0; o < ops; o++) st[o][k - 1] = strides[o][d];
+            } else {
+                sh[k] = shape[d];
+                for (int o = 0; o < ops; o++) st[o][k] = strides[o][d];
+                k++;
+            }
+        }
+        int[][] out = new int[ops + 1][];
+        out[0] = java.util.Arrays.copyOf(sh, k);
+        for (int o = 0; o < ops; o++) out[o + 1] = java.util.Arrays.copyOf(st[o], k);
+        return out;
+    }
+
     /** Storage index of the first element of line {@code line} along {@code dim}: the other dims, row-major. */
     static int lineStart(int line, int dim, int[] shape, int[] strides, int offset) {
         int off = offset;

@@ -50,6 +50,7 @@ final class VectorElementwise {
             case ADD: return addScalar(a, ao, b, y, yo, n);
             case SUB: return addScalar(a, ao, -b, y, yo, n); // a - b == a + (-b) exactly in IEEE
             case MUL: return mulScalar(a, ao, b, y, yo, n);
+            case GT: return greaterScalar(a, ao, b, y, yo, n); // ReLU's mask x > 0
             default: return 0;
         }
     }
@@ -105,6 +106,16 @@ final class VectorElementwise {
         for (int i = 0; i < end; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, xo + i);
             v.mul(v).intoArray(y, yo + i);
+        }
+        return end;
+    }
+
+    private static int greaterScalar(float[] x, int xo, float c, float[] y, int yo, int n) {
+        int end = S.loopBound(n);
+        FloatVector zero = FloatVector.zero(S), one = FloatVector.broadcast(S, 1f);
+        for (int i = 0; i < end; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            zero.blend(one, v.compare(VectorOperators.GT, c)).intoArray(y, yo + i); // NaN > c is false: 0
         }
         return end;
     }

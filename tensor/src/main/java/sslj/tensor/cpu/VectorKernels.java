@@ -53,6 +53,12 @@ final class VectorKernels {
             case SUB: for (int i = 0; i < n; i++) y[yo + i] = a[ao + i] - b[bo + i]; return;
             case MUL: for (int i = 0; i < n; i++) y[yo + i] = a[ao + i] * b[bo + i]; return;
             case DIV: for (int i = 0; i < n; i++) y[yo + i] = a[ao + i] / b[bo + i]; return;
+            case MAX: for (int i = 0; i < n; i++) y[yo + i] = Math.max(a[ao + i], b[bo + i]); return; // Math.max propagates NaN
+            case MIN: for (int i = 0; i < n; i++) y[yo + i] = Math.min(a[ao + i], b[bo + i]); return;
+            case GT: for (int i = 0; i < n; i++) y[yo + i] = a[ao + i] > b[bo + i] ? 1f : 0f; return;
+            case GE: for (int i = 0; i < n; i++) y[yo + i] = a[ao + i] >= b[bo + i] ? 1f : 0f; return;
+            case LT: for (int i = 0; i < n; i++) y[yo + i] = a[ao + i] < b[bo + i] ? 1f : 0f; return;
+            case LE: for (int i = 0; i < n; i++) y[yo + i] = a[ao + i] <= b[bo + i] ? 1f : 0f; return;
             default: for (int i = 0; i < n; i++) y[yo + i] = op.apply(a[ao + i], b[bo + i]);
         }
     }
@@ -63,6 +69,12 @@ final class VectorKernels {
             case SUB: for (int i = 0; i < n; i++) y[yo + i] = a[ao + i] - b; return;
             case MUL: for (int i = 0; i < n; i++) y[yo + i] = a[ao + i] * b; return;
             case DIV: for (int i = 0; i < n; i++) y[yo + i] = a[ao + i] / b; return;
+            case MAX: for (int i = 0; i < n; i++) y[yo + i] = Math.max(a[ao + i], b); return;
+            case MIN: for (int i = 0; i < n; i++) y[yo + i] = Math.min(a[ao + i], b); return;
+            case GT: for (int i = 0; i < n; i++) y[yo + i] = a[ao + i] > b ? 1f : 0f; return;
+            case GE: for (int i = 0; i < n; i++) y[yo + i] = a[ao + i] >= b ? 1f : 0f; return;
+            case LT: for (int i = 0; i < n; i++) y[yo + i] = a[ao + i] < b ? 1f : 0f; return;
+            case LE: for (int i = 0; i < n; i++) y[yo + i] = a[ao + i] <= b ? 1f : 0f; return;
             default: for (int i = 0; i < n; i++) y[yo + i] = op.apply(a[ao + i], b);
         }
     }
