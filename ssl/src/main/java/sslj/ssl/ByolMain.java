@@ -27,7 +27,7 @@ public final class ByolMain {
     private ByolMain() { }
 
     public static Options defaults(int batch) {
-        Options o = new Options("ByolMain", "Trains BYOL (no negatives; EMA target, predictor) on unlabelled images.", Set.of("momentum", "no-bn-heads"));
+        Options o = new Options("ByolMain", "Trains BYOL (no negatives; EMA target, predictor) on unlabelled images.", Set.of("momentum", "no-bn-heads", "crop-min"));
         o.batchSize = batch;
         o.epochs = 10;
         o.width = 16;

@@ -30,7 +30,7 @@ public final class InstDiscMain {
     /** The paper's defaults (DESIGN.md §6), scaled to a CPU run: ResNet-18 width 16, batch 128. */
     public static Options defaults() {
         Options o = new Options("InstDiscMain", "Trains InstDisc (Wu et al. 2018): memory bank, NCE over K sampled negatives, proximal regulariser.",
-                Set.of("temperature", "queue-size", "momentum"));
+                Set.of("temperature", "queue-size", "momentum", "crop-min"));
         InstDisc.Config c = InstDisc.Config.defaults();
         o.epochs = 20;
         o.batchSize = 128;

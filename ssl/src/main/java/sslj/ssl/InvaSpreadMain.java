@@ -31,7 +31,7 @@ public final class InvaSpreadMain {
 
     public static Options defaults() {
         Options o = new Options("InvaSpreadMain", "InvaSpread: invariant and spreading instance features, in-batch softmax over originals (Ye et al. 2019).",
-                Set.of("temperature", "momentum"));
+                Set.of("temperature", "momentum", "crop-min"));
         o.epochs = 10;
         o.batchSize = 128;
         o.lr = 0.03;

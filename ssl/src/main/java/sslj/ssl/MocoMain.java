@@ -38,7 +38,7 @@ import sslj.ssl.train.TrainData;
 public final class MocoMain {
     private MocoMain() { }
 
-    static final Set<String> OPTIONS = Set.of("temperature", "queue-size", "momentum", "version", "shuffle-groups");
+    static final Set<String> OPTIONS = Set.of("temperature", "queue-size", "momentum", "version", "shuffle-groups", "crop-min");
 
     /** The defaults of MoCo {@code version} with {@code encoder} and batch size {@code batch}. */
     public static Options defaults(int version, String encoder, int batch) {

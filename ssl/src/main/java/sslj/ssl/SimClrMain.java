@@ -32,7 +32,7 @@ public final class SimClrMain {
     private SimClrMain() { }
 
     public static Options defaults() {
-        Options o = new Options("SimClrMain", "SimCLR: contrastive learning with NT-Xent over two augmented views (Chen et al. 2020).", Set.of("temperature"));
+        Options o = new Options("SimClrMain", "SimCLR: contrastive learning with NT-Xent over two augmented views (Chen et al. 2020).", Set.of("temperature", "crop-min"));
         o.epochs = 10;
         o.batchSize = 256;
         o.lr = 0.3;

@@ -62,7 +62,7 @@ public final class SimClrV2Main {
     public static Options defaults(String stage) {
         if (!STAGES.contains(stage)) throw new Options.OptionsException("--stage must be one of " + String.join(", ", STAGES) + ", got '" + stage + "'");
         Options o = new Options("SimClrV2Main", "SimCLRv2 (Chen et al. 2020b): --stage pretrain | finetune | distill.",
-                stage.equals("finetune") ? Set.of() : Set.of("temperature"));
+                stage.equals("finetune") ? Set.of() : Set.of("temperature", "crop-min"));
         o.width = 16;
         o.addOption("stage", "NAME", "pretrain | finetune | distill", stage, true, Options.choice("stage", STAGES.toArray(new String[0])));
         switch (stage) {

@@ -19,9 +19,12 @@ public final class Augmentations {
      * the paper uses s = 1, i.e. 0.8/0.8/0.8/0.2, on ImageNet and 0.5 on CIFAR); greyscale p = 0.2;
      * Gaussian blur, kernel 10% of the side, σ ∈ [0.1, 2], p = 0.5. Two views from the same pipeline.
      */
-    public static MultiView simclr(int size, int channels) {
+    public static MultiView simclr(int size, int channels) { return simclr(size, channels, 0.08); }
+
+    /** {@link #simclr(int, int)} with the crop's smallest area {@code cropMin} (a fraction of the image) instead of 0.08. */
+    public static MultiView simclr(int size, int channels, double cropMin) {
         List<Transform> t = new ArrayList<>();
-        t.add(new RandomResizedCrop(size, 0.08, 1.0));
+        t.add(new RandomResizedCrop(size, cropMin, 1.0));
         t.add(new HorizontalFlip(0.5));
         t.add(new ColorJitter(0.4, 0.4, 0.4, 0.1, 0.8));
         if (channels == 3) t.add(new RandomGrayscale(0.2));
@@ -34,13 +37,16 @@ public final class Augmentations {
      * 0.4/0.4/0.2/0.1 with p = 0.8, greyscale p = 0.2, blur σ ∈ [0.1, 2]; view 1 blur p = 1.0 and no
      * solarisation, view 2 blur p = 0.1 and solarisation (threshold 0.5) p = 0.2.
      */
-    public static MultiView byol(int size, int channels) {
-        return MultiView.of(byolView(size, channels, 1.0, 0.0), byolView(size, channels, 0.1, 0.2));
+    public static MultiView byol(int size, int channels) { return byol(size, channels, 0.08); }
+
+    /** {@link #byol(int, int)} with the crop's smallest area {@code cropMin} instead of 0.08. */
+    public static MultiView byol(int size, int channels, double cropMin) {
+        return MultiView.of(byolView(size, channels, cropMin, 1.0, 0.0), byolView(size, channels, cropMin, 0.1, 0.2));
     }
 
-    private static Transform byolView(int size, int channels, double blurP, double solarizeP) {
+    private static Transform byolView(int size, int channels, double cropMin, double blurP, double solarizeP) {
         List<Transform> t = new ArrayList<>();
-        t.add(new RandomResizedCrop(size, 0.08, 1.0));
+        t.add(new RandomResizedCrop(size, cropMin, 1.0));
         t.add(new HorizontalFlip(0.5));
         t.add(new ColorJitter(0.4, 0.4, 0.2, 0.1, 0.8));
         if (channels == 3) t.add(new RandomGrayscale(0.2));
@@ -54,9 +60,12 @@ public final class Augmentations {
      * crop scale (0.2, 1), colour jitter 0.4/0.4/0.4/0.1 p = 0.8, greyscale p = 0.2, blur σ ∈ [0.1, 2]
      * p = 0.5, flip 0.5. Query and key views from the same pipeline.
      */
-    public static MultiView mocoV2(int size, int channels) {
+    public static MultiView mocoV2(int size, int channels) { return mocoV2(size, channels, 0.2); }
+
+    /** {@link #mocoV2(int, int)} with the crop's smallest area {@code cropMin} instead of 0.2. */
+    public static MultiView mocoV2(int size, int channels, double cropMin) {
         List<Transform> t = new ArrayList<>();
-        t.add(new RandomResizedCrop(size, 0.2, 1.0));
+        t.add(new RandomResizedCrop(size, cropMin, 1.0));
         t.add(new ColorJitter(0.4, 0.4, 0.4, 0.1, 0.8));
         if (channels == 3) t.add(new RandomGrayscale(0.2));
         t.add(new GaussianBlur(GaussianBlur.kernelFor(size), 0.1, 2.0, 0.5));

@@ -57,7 +57,7 @@ public final class EncoderLoader {
      * @param where names the source in error messages
      */
     public static void load(Module encoder, Map<String, Tensor> state, String prefix, String where) {
-        String p = prefix == null ? "" : prefix;
+        String p = onlineEncoderPrefix(state, prefix == null ? "" : prefix);
         Map<String, Tensor> own = encoder.stateDict();
         Map<String, Tensor> picked = new LinkedHashMap<>();
         boolean anyPrefixed = !p.isEmpty() && state.keySet().stream().anyMatch(k -> k.startsWith(p));
@@ -90,6 +90,23 @@ public final class EncoderLoader {
         Map<String, Tensor> exact = new LinkedHashMap<>();
         for (String k : own.keySet()) exact.put(k, picked.get(k));
         encoder.loadStateDict(exact, false);
+    }
+
+    /**
+     * The default prefix, where the file has it; otherwise, for the methods whose trained encoder sits
+     * one level down (BYOL and MoCo v3: "online.encoder.", CLIP: "image.encoder."), that prefix when
+     * exactly one such is there besides the momentum copies ("target.", "key."), which are not what
+     * the papers evaluate. Any other prefix the user gave is taken as given.
+     */
+    static String onlineEncoderPrefix(Map<String, Tensor> state, String prefix) {
+        if (!prefix.equals(DEFAULT_PREFIX) || state.keySet().stream().anyMatch(k -> k.startsWith(prefix))) return prefix;
+        TreeSet<String> found = new TreeSet<>();
+        for (String k : state.keySet()) {
+            int dot = k.indexOf('.');
+            if (dot > 0 && k.startsWith(DEFAULT_PREFIX, dot + 1)) found.add(k.substring(0, dot + 1) + DEFAULT_PREFIX);
+        }
+        found.removeAll(java.util.Set.of("target." + DEFAULT_PREFIX, "key." + DEFAULT_PREFIX));
+        return found.size() == 1 ? found.first() : prefix;
     }
 
     /** The distinct first name parts of {@code keys} ("encoder.", "projector.", ...), for error messages. */

@@ -89,7 +89,7 @@ public final class Byol implements SslMethod {
     public MLP predictor() { return predictor; }
 
     @Override public MultiView augmentation(Options o, int side, int channels) {
-        return MethodSupport.normalized(Augmentations.byol(side, channels), o);
+        return MethodSupport.normalized(Augmentations.byol(side, channels, o.cropMin(0.08)), o);
     }
 
     @Override public Optimizer optimizer(Options o) {

@@ -91,9 +91,9 @@ public final class InstDisc implements SslMethod {
     @Override
     public MultiView augmentation(Options o, int side, int channels) {
         Transform t = channels == 3
-                ? Compose.of(new RandomResizedCrop(side, 0.2, 1.0), new ColorJitter(0.4, 0.4, 0.4, 0.4, 1.0), new RandomGrayscale(0.2),
+                ? Compose.of(new RandomResizedCrop(side, o.cropMin(0.2), 1.0), new ColorJitter(0.4, 0.4, 0.4, 0.4, 1.0), new RandomGrayscale(0.2),
                         new HorizontalFlip(0.5), TrainData.normalize(o))
-                : Compose.of(new RandomResizedCrop(side, 0.2, 1.0), new ColorJitter(0.4, 0.4, 0.4, 0.4, 1.0),
+                : Compose.of(new RandomResizedCrop(side, o.cropMin(0.2), 1.0), new ColorJitter(0.4, 0.4, 0.4, 0.4, 1.0),
                         new HorizontalFlip(0.5), TrainData.normalize(o));
         return MultiView.of(t, 1);
     }

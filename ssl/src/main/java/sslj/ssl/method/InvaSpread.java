@@ -84,7 +84,7 @@ public final class InvaSpread implements SslMethod {
     @Override
     public MultiView augmentation(Options o, int side, int channels) {
         List<Transform> t = new ArrayList<>();
-        t.add(new RandomResizedCrop(side, 0.2, 1.0));
+        t.add(new RandomResizedCrop(side, o.cropMin(0.2), 1.0));
         if (channels == 3) t.add(new RandomGrayscale(0.2));
         t.add(new ColorJitter(0.4, 0.4, 0.4, 0.4, 1.0));
         t.add(new HorizontalFlip(0.5));

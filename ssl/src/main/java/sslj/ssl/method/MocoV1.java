@@ -109,7 +109,7 @@ public class MocoV1 implements SslMethod {
     /** MoCo v1's augmentation (moco/main_moco.py without --aug-plus), then standardisation; two views. */
     @Override public MultiView augmentation(Options o, int side, int channels) {
         java.util.List<Transform> t = new java.util.ArrayList<>();
-        t.add(new RandomResizedCrop(side, 0.2, 1.0));
+        t.add(new RandomResizedCrop(side, o.cropMin(0.2), 1.0));
         if (channels == 3) t.add(new RandomGrayscale(0.2));
         t.add(new ColorJitter(0.4, 0.4, 0.4, 0.4, 1.0));
         t.add(new HorizontalFlip(0.5));

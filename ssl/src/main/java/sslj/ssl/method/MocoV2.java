@@ -32,6 +32,6 @@ public final class MocoV2 extends MocoV1 {
     @Override public String name() { return "MoCo v2"; }
 
     @Override public MultiView augmentation(Options o, int side, int channels) {
-        return MethodSupport.normalized(Augmentations.mocoV2(side, channels), o);
+        return MethodSupport.normalized(Augmentations.mocoV2(side, channels, o.cropMin(0.2)), o);
     }
 }

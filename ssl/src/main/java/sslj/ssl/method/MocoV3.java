@@ -96,7 +96,7 @@ public final class MocoV3 implements SslMethod {
 
     /** BYOL's asymmetric augmentation, as MoCo v3 uses (its main_moco.py: augmentation1 / augmentation2). */
     @Override public MultiView augmentation(Options o, int side, int channels) {
-        return MethodSupport.normalized(Augmentations.byol(side, channels), o);
+        return MethodSupport.normalized(Augmentations.byol(side, channels, o.cropMin(0.08)), o);
     }
 
     /** LARS for a ResNet, AdamW for the ViT; biases and 1-d parameters without decay (and excluded from LARS). */

@@ -88,7 +88,7 @@ public final class SimClr implements SslMethod {
     /** The paper's augmentation twice, each view standardised for the dataset. */
     @Override
     public MultiView augmentation(Options o, int side, int channels) {
-        MultiView v = Augmentations.simclr(side, channels);
+        MultiView v = Augmentations.simclr(side, channels, o.cropMin(0.08));
         return MultiView.of(Compose.of(v.pipeline(0), TrainData.normalize(o)), 2);
     }
 

@@ -68,7 +68,7 @@ public final class SimClrV2 implements SslMethod {
     /** SimCLR's two views, each then standardised. */
     @Override
     public MultiView augmentation(Options o, int side, int channels) {
-        MultiView mv = Augmentations.simclr(side, channels);
+        MultiView mv = Augmentations.simclr(side, channels, o.cropMin(0.08));
         return MultiView.of(Compose.of(mv.pipeline(0), TrainData.normalize(o)), Compose.of(mv.pipeline(1), TrainData.normalize(o)));
     }
 

@@ -25,7 +25,7 @@ import java.util.Set;
 public final class Options {
     /** The options only some mains take; every other option is common to all. */
     public static final Set<String> METHOD_OPTIONS = Set.of("temperature", "queue-size", "momentum",
-            "version", "shuffle-groups", "no-bn-heads");
+            "version", "shuffle-groups", "no-bn-heads", "crop-min");
     public static final List<String> DATASETS = List.of("fashion-mnist", "cifar10", "folder");
     public static final List<String> DEVICES = List.of("cpu", "cuda", "cuda-emu");
     /** "vit" (a small ViT, {@link Encoders#backbone}) only for the mains whose method supports it (MoCo v3). */
@@ -50,6 +50,8 @@ public final class Options {
     public int shuffleGroups = 2;
     /** BYOL: projector and predictor without batch norm (the collapse study). */
     public boolean noBnHeads;
+    /** Smallest area of the random resized crop, a fraction of the image; NaN = the method's paper value. */
+    public double cropMin = Double.NaN;
     public int width = 16;
     public long seed = 42;
     public Path out = Path.of("runs", "run");
@@ -100,6 +102,7 @@ public final class Options {
             new Spec("version", "N", "MoCo version: 1, 2 or 3"),
             new Spec("shuffle-groups", "G", "MoCo shuffle-BN emulation: BN sub-batches per encoder pass (1 = off)"),
             new Spec("no-bn-heads", null, "BYOL: projector and predictor without batch norm (collapses)"),
+            new Spec("crop-min", "X", "smallest random-crop area, a fraction of the image (default: the method's paper value, 0.08 or 0.2)"),
             new Spec("width", "N", "channels of the first ResNet stage (64 = the standard network)"),
             new Spec("seed", "N", "seed of initialisation, data order and augmentation"),
             new Spec("out", "DIR", "output directory: checkpoint/, log.txt, metrics.jsonl"),
@@ -192,6 +195,7 @@ public final class Options {
             case "version" -> version = Integer.parseInt(oneOf(name, v, List.of("1", "2", "3")));
             case "shuffle-groups" -> shuffleGroups = positiveInt(name, v);
             case "no-bn-heads" -> noBnHeads = true;
+            case "crop-min" -> cropMin = unitInterval(name, v);
             case "width" -> width = positiveInt(name, v);
             case "seed" -> seed = parseLong(name, v);
             case "out" -> out = Path.of(v);
@@ -268,11 +272,20 @@ public final class Options {
         return d;
     }
 
+    private static double unitInterval(String name, String v) {
+        double d = parseDouble(name, v);
+        if (!(d > 0 && d <= 1)) throw new OptionsException("--" + name + " must be in (0, 1], got " + v);
+        return d;
+    }
+
     private static double fraction(String name, String v) {
         double d = parseDouble(name, v);
         if (d < 0 || d >= 1) throw new OptionsException("--" + name + " must be in [0, 1), got " + v);
         return d;
     }
+
+    /** The crop's smallest area: --crop-min when given, else the method's paper value {@code paperDefault}. */
+    public double cropMin(double paperDefault) { return Double.isNaN(cropMin) ? paperDefault : cropMin; }
 
     // ---------------------------------------------------------------- usage and echo
 
@@ -314,6 +327,7 @@ public final class Options {
             case "version" -> Integer.toString(version);
             case "shuffle-groups" -> Integer.toString(shuffleGroups);
             case "no-bn-heads" -> Boolean.toString(noBnHeads);
+            case "crop-min" -> Double.isNaN(cropMin) ? null : Double.toString(cropMin);
             case "width" -> Integer.toString(width);
             case "seed" -> Long.toString(seed);
             case "out" -> out.toString();

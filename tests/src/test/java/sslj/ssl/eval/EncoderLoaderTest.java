@@ -1,6 +1,7 @@
 package sslj.ssl.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,6 +79,27 @@ class EncoderLoaderTest {
         assertSameState(cls.encoder(), d);
     }
 
+    /** BYOL and MoCo v3 checkpoint "online.encoder." beside the momentum copy "target.encoder.": the default finds the online one. */
+    @Test
+    void findsTheOnlineEncoderOfAMomentumMethod() {
+        ResNet online = resnet(2, 11), target = resnet(2, 12);
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        online.stateDict().forEach((k, v) -> state.put("online.encoder." + k, v));
+        state.put("online.head.weight", Tensor.zeros(4, 16));
+        target.stateDict().forEach((k, v) -> state.put("target.encoder." + k, v));
+        ResNet fresh = resnet(2, 13);
+        EncoderLoader.load(fresh, state, EncoderLoader.DEFAULT_PREFIX, "byol");
+        assertSameState(online, fresh);
+        assertEquals("online.encoder.", EncoderLoader.onlineEncoderPrefix(state, "encoder."));
+        assertEquals("target.encoder.", EncoderLoader.onlineEncoderPrefix(state, "target.encoder."), "a prefix the user gave is kept");
+        // two candidates besides the momentum copies: ambiguous, so the default stays and the error asks for --prefix
+        Map<String, Tensor> two = new LinkedHashMap<>(state);
+        online.stateDict().forEach((k, v) -> two.put("image.encoder." + k, v));
+        assertEquals("encoder.", EncoderLoader.onlineEncoderPrefix(two, "encoder."));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EncoderLoader.load(resnet(2, 2), two, "encoder.", "two"));
+        assertTrue(e.getMessage().contains("--prefix"), e.getMessage());
+    }
+
     @Test
     void errorsNameTheMissingAndMismatchedTensors(@TempDir Path dir) throws IOException {
         Map<String, Tensor> state = new LinkedHashMap<>();
@@ -93,9 +115,9 @@ class EncoderLoaderTest {
         assertTrue(s.getMessage().contains("has shape [4, 1, 3, 3], the encoder expects [2, 1, 3, 3]"), s.getMessage());
         assertTrue(s.getMessage().contains("--width"), s.getMessage());
 
-        Map<String, Tensor> heads = Map.of("online.encoder.x", Tensor.zeros(1), "projector.w", Tensor.zeros(1));
+        Map<String, Tensor> heads = Map.of("student.backbone.x", Tensor.zeros(1), "projector.w", Tensor.zeros(1));
         IllegalArgumentException p = assertThrows(IllegalArgumentException.class, () -> EncoderLoader.load(resnet(2, 2), heads, "encoder.", "f"));
-        assertTrue(p.getMessage().contains("[online., projector.]") && p.getMessage().contains("--prefix"), p.getMessage());
+        assertTrue(p.getMessage().contains("[projector., student.]") && p.getMessage().contains("--prefix"), p.getMessage());
 
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> EncoderLoader.load(resnet(2, 2), dir, "encoder."));
         assertTrue(none.getMessage().contains("holds neither checkpoint/model.safetensors"), none.getMessage());

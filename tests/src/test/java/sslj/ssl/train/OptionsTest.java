@@ -15,7 +15,7 @@ import sslj.ssl.SupervisedMain;
 
 class OptionsTest {
 
-    private static Options simclrLike() { return new Options("SimClrMain", "test", Set.of("temperature", "queue-size")); }
+    private static Options simclrLike() { return new Options("SimClrMain", "test", Set.of("temperature", "queue-size", "crop-min")); }
 
     private static String error(Options o, String... args) {
         return assertThrows(Options.OptionsException.class, () -> o.parse(args)).getMessage();
@@ -82,6 +82,9 @@ class OptionsTest {
         // a method option another main takes is refused, not silently ignored
         assertEquals("--temperature does not apply to SupervisedMain", error(SupervisedMain.defaults(), "--temperature", "0.5"));
         assertEquals("--momentum does not apply to SimClrMain", error(simclrLike(), "--momentum", "0.99"));
+        assertEquals("--crop-min does not apply to SupervisedMain", error(SupervisedMain.defaults(), "--crop-min", "0.3"));
+        assertEquals("--crop-min must be in (0, 1], got 0", error(simclrLike(), "--crop-min", "0"));
+        assertEquals("--crop-min must be in (0, 1], got 1.5", error(simclrLike(), "--crop-min", "1.5"));
         // data checks happen before training
         assertEquals("--data cifar10 needs --data-dir DIR", error(simclrLike(), "--data", "cifar10"));
         Path missing = dir.resolve("nope");
@@ -105,6 +108,17 @@ class OptionsTest {
         assertTrue(usage.contains("--momentum X"), usage);
         assertFalse(usage.contains("--temperature"), usage);
         assertFalse(usage.contains("--queue-size"), usage);
+    }
+
+    /** --crop-min overrides the method's paper value, and a resume must see it (it changes the run). */
+    @Test
+    void cropMinDefaultsToThePaperValue() {
+        Options paper = simclrLike().parse();
+        assertEquals(0.08, paper.cropMin(0.08));
+        assertFalse(paper.runDefinition().contains("--crop-min"));
+        Options set = simclrLike().parse("--crop-min", "0.3");
+        assertEquals(0.3, set.cropMin(0.08));
+        assertTrue(set.runDefinition().contains("--crop-min 0.3"), set.runDefinition());
     }
 
     @Test
