@@ -366,16 +366,15 @@ public final class CudaBackend implements Backend {
         return new GemmKernels.Operand(ptr(t), shape[2] == 1 ? Math.max(shape[1], 1) : s[2], s[0], true);
     }
 
-    /** im2col on im2col.ptx; a pad value other than 0 (max pooling with padding) still goes through the host. */
+    /** im2col on im2col.ptx, with any pad value (0 for convolutions, −∞ for max pooling with padding). */
     @Override
     public Tensor unfold2d(Tensor x, Window2d window, float padValue) {
-        if (padValue != 0f) return host.unfold2d(x, window, padValue);
         int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
         Tensor out = result(n, c * window.area(), window.outH(h) * window.outW(w));
         if (out.numel() == 0) return out;
         Tensor xc = contiguousTemp(x);
         try {
-            im2col.im2col(ptr(xc), ptr(out), n, c, h, w, window);
+            im2col.im2col(ptr(xc), ptr(out), n, c, h, w, window, padValue);
         } finally {
             if (xc != x) xc.release();
         }

@@ -8,9 +8,9 @@ import sslj.tensor.Tensor;
 /**
  * NOT ON THE GPU YET: the cases of the CUDA backend that still run as a host round trip — download the
  * operands, compute with the CPU backend, upload the result. Correct (the CPU backend is the
- * reference) but slow and synchronous. What remains here: unfold with a non-zero pad value (max
- * pooling with padding), sorting lines longer than the bitonic kernel's 2048, and scatterAdd with an
- * index smaller than the input outside the scatter dim. Listed in docs/ARCHITECTURE.md.
+ * reference) but slow and synchronous. What remains here: sorting lines longer than the bitonic
+ * kernel's 2048, and scatterAdd with an index smaller than the input outside the scatter dim. Listed in
+ * docs/ARCHITECTURE.md.
  */
 final class HostFallback {
     private final CudaBackend gpu;
@@ -27,10 +27,6 @@ final class HostFallback {
     /** A device copy of a CPU result, registered in the current scope like any result. */
     Tensor toDevice(Tensor t) {
         return new Tensor(gpu.upload(t.toFloatArray()), t.shape());
-    }
-
-    Tensor unfold2d(Tensor x, sslj.tensor.Window2d window, float padValue) {
-        return toDevice(Device.CPU.backend().unfold2d(toHost(x), window, padValue));
     }
 
     Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) {

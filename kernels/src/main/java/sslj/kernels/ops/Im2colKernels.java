@@ -14,7 +14,7 @@ import sslj.tensor.Window2d;
  * <pre>
  *   x    [N, C, H, W]                      contiguous
  *   cols [N, C·kh·kw, Hout·Wout]           row (c·kh + i)·kw + j, column oh·Wout + ow
- *   cols[n][(c·kh + i)·kw + j][oh·Wout + ow] = x[n][c][oh·sh − ph + i·dh][ow·sw − pw + j·dw]  (0 outside)
+ *   cols[n][(c·kh + i)·kw + j][oh·Wout + ow] = x[n][c][oh·sh − ph + i·dh][ow·sw − pw + j·dw]  (pad outside: 0, or −∞ for max-pooling)
  * </pre>
  * so that a convolution is {@code W[Cout, C·kh·kw] · cols[n]} (a batched SGEMM with the weight's batch
  * stride 0, see {@link GemmKernels}) and its input gradient is {@code fold(Wᵀ · dY[n])}.
@@ -36,11 +36,16 @@ public final class Im2colKernels {
         col2im = runtime.kernel(m, "col2im");
     }
 
-    /** unfold: x [n, c, h, w] → cols [n, c·kh·kw, outH·outW]. */
+    /** unfold: x [n, c, h, w] → cols [n, c·kh·kw, outH·outW], zero outside the image. */
     public void im2col(DevicePtr x, DevicePtr cols, int n, int c, int h, int w, Window2d win) {
+        im2col(x, cols, n, c, h, w, win, 0f);
+    }
+
+    /** unfold with {@code pad} at the positions outside the image (−∞ makes a max-pool's padding never win). */
+    public void im2col(DevicePtr x, DevicePtr cols, int n, int c, int h, int w, Window2d win, float pad) {
         long total = check("im2col", x, cols, n, c, h, w, win);
         if (total == 0) return;
-        runtime.launch(im2col, grid(total), Dim3.of(BLOCK), 0, args(x, cols, n, c, h, w, win));
+        runtime.launch(im2col, grid(total), Dim3.of(BLOCK), 0, args(x, cols, n, c, h, w, win).f32(pad));
     }
 
     /** fold: cols [n, c·kh·kw, outH·outW] → x [n, c, h, w], summing overlapping windows; x is overwritten. */

@@ -75,6 +75,26 @@ class Im2colKernelsTest {
         }
     }
 
+    /** Max-pooling unfolds with −∞ outside the image (so padding never wins); any pad value reaches every outside position. */
+    @Test
+    void unfoldFillsThePaddingWithTheGivenValue() {
+        for (float pad : new float[] {Float.NEGATIVE_INFINITY, 2.5f}) {
+            for (Object[] cs : CASES) {
+                int h = (int) cs[0], w = (int) cs[1];
+                Window2d win = (Window2d) cs[2];
+                int cols = N * C * win.kh() * win.kw() * win.outH(h) * win.outW(w);
+                float[] x = Dev.random(h + 1, N * C * h * w), ref = unfold(x, h, w, win, pad);
+                for (GpuRuntime rt : runtimes) {
+                    try (Dev d = new Dev(rt)) {
+                        DevicePtr dcols = d.poisoned(cols);
+                        new Im2colKernels(rt).im2col(d.upload(x), dcols, N, C, h, w, win, pad);
+                        assertSameBits(rt.name() + " unfold pad " + pad + " " + win + " on " + h + "x" + w, ref, d.download(dcols, cols));
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void aWindowLargerThanThePaddedImageIsRejected() {
         GpuRuntime rt = runtimes.get(0);
@@ -87,7 +107,10 @@ class Im2colKernelsTest {
     }
 
     /** cols[n][(c kh + i) kw + j][oh Wout + ow] = x[n][c][oh sh - ph + i dh][ow sw - pw + j dw], 0 outside. */
-    private static float[] unfold(float[] x, int h, int w, Window2d k) {
+    private static float[] unfold(float[] x, int h, int w, Window2d k) { return unfold(x, h, w, k, 0f); }
+
+    /** As {@link #unfold(float[], int, int, Window2d)} with {@code pad} outside. */
+    private static float[] unfold(float[] x, int h, int w, Window2d k, float pad) {
         int oh = k.outH(h), ow = k.outW(w), rows = C * k.kh() * k.kw(), l = oh * ow;
         float[] out = new float[N * rows * l];
         for (int n = 0; n < N; n++)
@@ -98,7 +121,7 @@ class Im2colKernelsTest {
                             for (int b = 0; b < ow; b++) {
                                 int y = a * k.strideH() - k.padH() + i * k.dilH(), z = b * k.strideW() - k.padW() + j * k.dilW();
                                 int r = (c * k.kh() + i) * k.kw() + j;
-                                out[(n * rows + r) * l + a * ow + b] = y >= 0 && y < h && z >= 0 && z < w ? x[((n * C + c) * h + y) * w + z] : 0f;
+                                out[(n * rows + r) * l + a * ow + b] = y >= 0 && y < h && z >= 0 && z < w ? x[((n * C + c) * h + y) * w + z] : pad;
                             }
         return out;
     }
