@@ -21,7 +21,7 @@ import sslj.tensor.Tensor;
  *
  * <p>Run: {@code java --add-modules=jdk.incubator.vector -jar bench/target/benchmarks.jar ResNetBench
  * -f 1 -wi 2 -i 5}; or without JMH, for a quick figure:
- * {@code java --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar sslj.bench.ResNetBench [steps]}.
+ * {@code java --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar sslj.bench.ResNetBench [steps [width [batch]]]}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -59,12 +59,12 @@ public class ResNetBench {
         return g;
     }
 
-    /** A quick measurement without JMH: {@code [steps]} timed forward+backward steps after 3 warm-up steps. */
+    /** A quick measurement without JMH: {@code [steps [width [batch]]]} timed steps after 3 warm-up steps. */
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         ResNetBench b = new ResNetBench();
-        b.width = 16;
-        b.batch = 32;
+        b.width = args.length > 1 ? Integer.parseInt(args[1]) : 16;
+        b.batch = args.length > 2 ? Integer.parseInt(args[2]) : 32;
         b.setup();
         for (int i = 0; i < 3; i++) b.forwardBackward();
         long t0 = System.nanoTime();
