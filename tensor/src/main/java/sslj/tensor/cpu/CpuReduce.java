@@ -35,13 +35,15 @@ final class CpuReduce {
         Tensor out = CpuBackend.empty(x.device(), outShape);
         float[] src = Strided.data(x), dst = Strided.data(out);
         final int rn = redN;
-        // Fewer, longer dims walk the same elements in the same order (so the sums are unchanged);
-        // the innermost reduced dim becomes a plain strided loop instead of an odometer step.
+        // Fewer, longer dims walk the same elements; the innermost reduced dim becomes a plain strided
+        // loop (a line) instead of an odometer step per element.
         int[][] kept = Strided.coalesce(keptShape, keptStr), block = Strided.coalesce(redShape, redStr);
+        int r = block[0].length, len = r == 0 ? 1 : block[0][r - 1], step = r == 0 ? 1 : block[1][r - 1];
+        int[] outerShape = java.util.Arrays.copyOf(block[0], Math.max(0, r - 1)), outerStr = java.util.Arrays.copyOf(block[1], Math.max(0, r - 1));
         CpuParallel.forRange(outN, Math.max(1, (1 << 14) / Math.max(1, rn)), (lo, hi) -> {
             for (int o = lo; o < hi; o++) {
                 int base = keptStart(o, kept[0], kept[1], x.offset());
-                dst[o] = reduceBlock(op, src, base, block[0], block[1], rn);
+                dst[o] = reduceBlock(op, src, base, outerShape, outerStr, len, step, rn);
             }
         });
         return out;
@@ -63,13 +65,11 @@ final class CpuReduce {
     }
 
     /**
-     * Reduces the n elements of one block: the block's last dim is a loop of {@code len} steps of
-     * {@code step}, the dims before it an odometer over the start of each such line.
+     * Reduces the n elements of one block: lines of {@code len} elements {@code step} apart, whose starts
+     * an odometer over {@code outerShape} / {@code outerStr} visits from {@code base}.
      */
-    private static float reduceBlock(ReduceOp op, float[] src, int base, int[] shape, int[] strides, int n) {
-        int r = shape.length, len = r == 0 ? 1 : shape[r - 1], step = r == 0 ? 1 : strides[r - 1], lines = len == 0 ? 0 : n / len;
-        int[] outerShape = r == 0 ? shape : java.util.Arrays.copyOf(shape, r - 1);
-        int[] outerStr = r == 0 ? strides : java.util.Arrays.copyOf(strides, r - 1);
+    private static float reduceBlock(ReduceOp op, float[] src, int base, int[] outerShape, int[] outerStr, int len, int step, int n) {
+        int lines = len == 0 ? 0 : n / len;
         switch (op) {
             case SUM:
             case MEAN: {
