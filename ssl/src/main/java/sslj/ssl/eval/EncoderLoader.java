@@ -98,7 +98,7 @@ public final class EncoderLoader {
      * exactly one such is there besides the momentum copies ("target.", "key."), which are not what
      * the papers evaluate. Any other prefix the user gave is taken as given.
      */
-    static String onlineEncoderPrefix(Map<String, Tensor> state, String prefix) {
+    public static String onlineEncoderPrefix(Map<String, Tensor> state, String prefix) {
         if (!prefix.equals(DEFAULT_PREFIX) || state.keySet().stream().anyMatch(k -> k.startsWith(prefix))) return prefix;
         TreeSet<String> found = new TreeSet<>();
         for (String k : state.keySet()) {

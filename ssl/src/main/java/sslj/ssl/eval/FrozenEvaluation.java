@@ -86,7 +86,9 @@ public final class FrozenEvaluation {
             }
         }
         Module enc = EvalModels.pretrained(e, device);
-        log.println("pretrained encoder from " + EncoderLoader.resolve(e.pretrained) + " (prefix '" + e.prefix + "'): "
+        Path file = EncoderLoader.resolve(e.pretrained);
+        String prefix = EncoderLoader.onlineEncoderPrefix(sslj.nn.SafeTensors.load(file), e.prefix);   // what the loader took
+        log.println("pretrained encoder from " + file + " (prefix '" + prefix + "'): "
                 + e.common.encoder + " width " + e.common.width + ", " + enc.parameterCount() + " parameters");
         Features a = extract(enc, train, "pretrained"), b = extract(enc, test, "pretrained");
         if (cache != null) {

@@ -9,13 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sslj.autograd.GradCheck;
 import sslj.autograd.NoGrad;
 import sslj.autograd.Variable;
 import sslj.nn.optim.Optimizer;
+import sslj.nn.ResNet;
 import sslj.ssl.InstDiscMain;
+import sslj.ssl.data.ArrayDataset;
 import sslj.ssl.data.Batch;
 import sslj.ssl.train.Options;
 import sslj.ssl.train.SslTrainer;
@@ -159,6 +162,20 @@ class InstDiscTest {
         Options o = InstDiscMain.defaults().parse("--batch-size", "1", "--out", out.toString());
         assertThrows(IllegalArgumentException.class, () -> InstDiscMain.run(o, TinyMainRuns.dataset(8, 1), List.of(), 1));
         assertTrue(InstDiscMain.defaults().usage().contains("--proximal X"));
+    }
+
+    /** The standard epoch monitors (kNN, collapse) on a one-view method: the collapse monitor draws the one pipeline twice. */
+    @Test
+    void mainRunsWithTheStandardMonitors(@TempDir Path out) throws Exception {
+        Options o = InstDiscMain.defaults().parse(TinyMainRuns.fast(out, "--queue-size", "16"));
+        ArrayDataset train = TinyMainRuns.dataset(24, 3), test = TinyMainRuns.dataset(12, 4);
+        Generator gen = new Generator(1);
+        ResNet encoder = sslj.ssl.train.Encoders.build(o, 1, gen);
+        InstDisc method = new InstDisc(encoder, encoder.featureDim(), train.size(), InstDisc.Config.defaults(), sslj.tensor.Device.CPU, gen);
+        List<sslj.ssl.train.EpochMonitor> monitors = sslj.ssl.train.Monitors.standard(o, method, train, test);
+        List<SslTrainer.EpochResult> r = SslTrainer.run(o, method, train, monitors, 1);
+        Map<String, Double> m = r.get(0).metrics();
+        assertTrue(m.containsKey("knn_acc") && m.containsKey("align") && Double.isFinite(m.get("align")), m.toString());
     }
 
     @Test
