@@ -43,6 +43,12 @@ public final class InstDiscMain {
         o.out = Path.of("runs", "instdisc");
         o.addOption("proximal", "X", "λ of the proximal regulariser λ‖v_i(t) − v_i(t−1)‖² (0 = off)", Float.toString(c.lambda()), true,
                 Options.number("proximal", 0, false));
+        o.addOption("z-momentum", "X", "NCE normaliser Z: 1 = fixed after the first step (paper), m < 1 = Z <- m Z + (1 - m) Z_batch", Float.toString(c.zMomentum()), true,
+                v -> {
+                    double m = Double.parseDouble(Options.number("z-momentum", 0, false).apply(v));
+                    if (m > 1) throw new Options.OptionsException("--z-momentum must be in [0, 1], got " + v);
+                    return v.trim();
+                });
         o.addOption("bank-momentum", "X", "momentum of the memory-bank update", Float.toString(c.bankMomentum()), true,
                 v -> {
                     double m = Double.parseDouble(Options.number("bank-momentum", 0, false).apply(v));
@@ -72,7 +78,7 @@ public final class InstDiscMain {
         Generator gen = new Generator(o.seed);
         ResNet encoder = Encoders.build(o, TrainData.channels(o), gen);
         InstDisc.Config cfg = new InstDisc.Config(InstDisc.Config.defaults().dim(), o.queueSize, (float) o.temperature,
-                (float) o.optionDouble("bank-momentum"), (float) o.optionDouble("proximal"), o.seed);
+                (float) o.optionDouble("bank-momentum"), (float) o.optionDouble("proximal"), o.seed, (float) o.optionDouble("z-momentum"));
         InstDisc method = new InstDisc(encoder, encoder.featureDim(), train.size(), cfg, device, gen);
         List<EpochMonitor> ms = monitors != null ? monitors : sslj.ssl.train.Monitors.standard(o, method, train, TrainData.test(o));
         return SslTrainer.run(o, method, train, ms, stopAfter);

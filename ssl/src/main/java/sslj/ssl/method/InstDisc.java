@@ -31,7 +31,8 @@ import sslj.tensor.Tensor;
  * <pre>
  *   s_j = v·v_j / τ                        v_j the bank row of image j (from earlier steps)
  *   P(i|v) = exp(s_i) / Z                  eq. 2 with Z ≈ n · mean_j exp(s_j), estimated ONCE from the
- *                                          first batch by Monte Carlo and then kept fixed (eq. 6-7)
+ *                                          first batch by Monte Carlo and then kept fixed (eq. 6-7);
+ *                                          with zMomentum m &lt; 1, Z ← m·Z + (1 − m)·Ẑ_batch every step
  *   h(i, v) = P(i|v) / (P(i|v) + K·P_n)    P_n = 1/n, the uniform noise distribution (eq. 5)
  *   J = −log h(i, v_i^(t−1)) − Σ_{k=1..K} log(1 − h(j_k, v))  +  λ‖v_i^(t) − v_i^(t−1)‖²   (eq. 8, 9)
  * </pre>
@@ -49,8 +50,9 @@ import sslj.tensor.Tensor;
  */
 public final class InstDisc implements SslMethod {
     /** The method's settings; {@link #defaults()} are the paper's. */
-    public record Config(int dim, int negatives, float temperature, float bankMomentum, float lambda, long seed) {
-        public static Config defaults() { return new Config(128, 4096, 0.07f, 0.5f, 50f, 42); }
+    public record Config(int dim, int negatives, float temperature, float bankMomentum, float lambda, long seed, float zMomentum) {
+        /** The paper's settings, Z fixed after the first step (zMomentum 1). */
+        public static Config defaults() { return new Config(128, 4096, 0.07f, 0.5f, 50f, 42, 1f); }
     }
 
     private final EncoderHead net;
@@ -112,10 +114,13 @@ public final class InstDisc implements SslMethod {
         float invTau = 1f / cfg.temperature();
         Variable sPos = v.mul(Variable.constant(previous)).sum(new int[] {1}, true).mul(invTau);   // [B, 1]
         Variable sNeg = v.matmul(Variable.constant(negatives.t())).mul(invTau);                    // [B, K]
-        if (Double.isNaN(logZ)) {
-            // eq. 7: Z ≈ n · E_j[exp(s_j)], the mean over this first batch's positive and negative scores
-            double meanExp = Tensor.cat(1, sPos.data(), sNeg.data()).exp().mean().item();
-            logZ = (float) (Math.log(bank.size()) + Math.log(meanExp));   // float: what a checkpoint stores
+        if (Double.isNaN(logZ) || cfg.zMomentum() < 1) {
+            // eq. 7: Z ≈ n · E_j[exp(s_j)], the mean over this batch's positive and negative scores. The paper
+            // keeps the first batch's estimate; with a fixed Z taken from the random initial bank, training on
+            // 10k Fashion-MNIST images diverged (bench/RESULTS.md), hence the optional running average.
+            double batchZ = bank.size() * Tensor.cat(1, sPos.data(), sNeg.data()).exp().mean().item();
+            double z = Double.isNaN(logZ) ? batchZ : cfg.zMomentum() * Math.exp(logZ) + (1 - cfg.zMomentum()) * batchZ;
+            logZ = (float) Math.log(z);   // float: what a checkpoint stores
         }
         Variable loss = nceLoss(sPos, sNeg, logZ, bank.size());
         if (cfg.lambda() > 0) {

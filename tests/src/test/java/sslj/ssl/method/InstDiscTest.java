@@ -61,7 +61,7 @@ class InstDiscTest {
 
     private static InstDisc tiny(int n, float lambda) {
         Generator gen = new Generator(7);
-        return new InstDisc(TinyMainRuns.encoder(gen), TinyMainRuns.FEATURES, n, new InstDisc.Config(6, 10, 0.07f, 0.5f, lambda, 11), Device.CPU, gen);
+        return new InstDisc(TinyMainRuns.encoder(gen), TinyMainRuns.FEATURES, n, new InstDisc.Config(6, 10, 0.07f, 0.5f, lambda, 11, 1f), Device.CPU, gen);
     }
 
     /** What the trainer does per step, without the loader. */
@@ -115,6 +115,33 @@ class InstDiscTest {
             for (int j = 0; j < d; j++) norm += bank[r * d + j] * bank[r * d + j];
             assertEquals(1.0, Math.sqrt(norm), 1e-5, "row " + r);
         }
+    }
+
+    /** zMomentum m &lt; 1: Z ← m·Z + (1 − m)·Ẑ_batch each step; m = 0 is the latest batch's estimate alone. */
+    @Test
+    void aRunningAverageZFollowsTheBatchEstimate() {
+        for (float zm : new float[] {0f, 0.9f}) {
+            Generator gen = new Generator(7);
+            InstDisc m = new InstDisc(TinyMainRuns.encoder(gen), TinyMainRuns.FEATURES, 16, new InstDisc.Config(6, 10, 0.07f, 0.5f, 0f, 11, zm), Device.CPU, gen);
+            Optimizer opt = m.optimizer(InstDiscMain.defaults().parse("--lr", "0.05"));
+            step(m, opt, TinyMainRuns.batch(1, 1, 4, 6, 10), 0);
+            double z0 = Math.exp(m.logZ());
+            // the next batch's estimate, from the same scores the loss sees: n · mean exp(s) over positives and negatives
+            Batch b = TinyMainRuns.batch(2, 0, 5, 15, 3);
+            double batchZ;
+            try (NoGrad g = NoGrad.enter()) {
+                Variable v = m.trainable().forward(Variable.constant(b.images())).l2Normalize(1);   // no BN in the tiny encoder: no side effect
+                Tensor idx = InstDisc.indexTensor(b.indices());
+                Tensor pos = v.data().mul(m.bank().gather(idx)).sum(new int[] {1}, true).mul(1f / 0.07f);
+                Tensor negIdx = m.bank().sampleNegatives(1, 10, new Generator(11 * 0x9E3779B97F4A7C15L + 1)).reshape(10);
+                Tensor neg = v.data().matmul(m.bank().gather(negIdx).t()).mul(1f / 0.07f);
+                batchZ = 16 * Tensor.cat(1, pos, neg).exp().mean().item();
+            }
+            step(m, opt, b, 1);
+            assertEquals(Math.log(zm * z0 + (1 - zm) * batchZ), m.logZ(), 1e-4, "zMomentum " + zm);
+        }
+        assertEquals("1.0", InstDiscMain.defaults().parse().option("z-momentum"), "the paper's fixed Z by default");
+        assertThrows(Options.OptionsException.class, () -> InstDiscMain.defaults().parse("--z-momentum", "1.5"));
     }
 
     @Test
