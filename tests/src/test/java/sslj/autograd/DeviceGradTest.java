@@ -1,7 +1,5 @@
 package sslj.autograd;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -11,6 +9,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import sslj.tensor.Device;
 import sslj.tensor.Tensor;
+import sslj.testing.DeviceCases;
 import sslj.testing.DeviceRun;
 import sslj.testing.Devices;
 
@@ -31,16 +30,11 @@ import sslj.testing.Devices;
 class DeviceGradTest {
     static final double ATOL = 1e-5, RTOL = 1e-4;
 
-    private record Case(Function<Device, Map<String, Tensor>> fn, double atol, double rtol) { }
-
-    private static final Map<String, Case> CASES = new LinkedHashMap<>();
+    private static final DeviceCases CASES = new DeviceCases(7919L);
 
     private static void add(String name, Function<DeviceRun, Map<String, Tensor>> body) { add(name, ATOL, body); }
 
-    private static void add(String name, double atol, Function<DeviceRun, Map<String, Tensor>> body) {
-        long seed = 7919L * (CASES.size() + 1);
-        CASES.put(name, new Case(d -> body.apply(new DeviceRun(d, seed)), atol, RTOL));
-    }
+    private static void add(String name, double atol, Function<DeviceRun, Map<String, Tensor>> body) { CASES.add(name, atol, RTOL, body); }
 
     static {
         // arithmetic, with broadcasting (gradients reduced back over broadcast dims)
@@ -139,16 +133,9 @@ class DeviceGradTest {
         });
     }
 
-    static Stream<Arguments> cases() {
-        List<Arguments> args = new ArrayList<>();
-        for (Device d : Devices.cuda()) for (String name : CASES.keySet()) args.add(Arguments.of(name, d));
-        return args.stream();
-    }
+    static Stream<Arguments> cases() { return CASES.arguments(); }
 
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("cases")
-    void matchesTheCpu(String name, Device device) {
-        Case c = CASES.get(name);
-        Devices.assertMatchesCpu(name, device, c.fn(), c.atol(), c.rtol());
-    }
+    void matchesTheCpu(String name, Device device) { CASES.check(name, device); }
 }

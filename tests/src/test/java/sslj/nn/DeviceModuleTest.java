@@ -1,8 +1,5 @@
 package sslj.nn;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -12,6 +9,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import sslj.autograd.Variable;
 import sslj.tensor.Device;
 import sslj.tensor.Tensor;
+import sslj.testing.DeviceCases;
 import sslj.testing.DeviceRun;
 import sslj.testing.Devices;
 
@@ -30,16 +28,11 @@ import sslj.testing.Devices;
 class DeviceModuleTest {
     static final double ATOL = 1e-5, RTOL = 1e-4;
 
-    private record Case(Function<Device, Map<String, Tensor>> fn, double atol, double rtol) { }
-
-    private static final Map<String, Case> CASES = new LinkedHashMap<>();
+    private static final DeviceCases CASES = new DeviceCases(104729L);
 
     private static void add(String name, Function<DeviceRun, Map<String, Tensor>> body) { add(name, ATOL, body); }
 
-    private static void add(String name, double atol, Function<DeviceRun, Map<String, Tensor>> body) {
-        long seed = 104729L * (CASES.size() + 1);
-        CASES.put(name, new Case(d -> body.apply(new DeviceRun(d, seed)), atol, RTOL));
-    }
+    private static void add(String name, double atol, Function<DeviceRun, Map<String, Tensor>> body) { CASES.add(name, atol, RTOL, body); }
 
     /** One training-mode forward (updating the running statistics) then, in eval mode, the compared forward. */
     private static Variable evalAfterOneStep(Module m, Variable warmup, Variable x) {
@@ -110,16 +103,9 @@ class DeviceModuleTest {
         });
     }
 
-    static Stream<Arguments> cases() {
-        List<Arguments> args = new ArrayList<>();
-        for (Device d : Devices.cuda()) for (String name : CASES.keySet()) args.add(Arguments.of(name, d));
-        return args.stream();
-    }
+    static Stream<Arguments> cases() { return CASES.arguments(); }
 
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("cases")
-    void matchesTheCpu(String name, Device device) {
-        Case c = CASES.get(name);
-        Devices.assertMatchesCpu(name, device, c.fn(), c.atol(), c.rtol());
-    }
+    void matchesTheCpu(String name, Device device) { CASES.check(name, device); }
 }

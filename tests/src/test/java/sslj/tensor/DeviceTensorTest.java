@@ -1,14 +1,13 @@
 package sslj.tensor;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import sslj.testing.DeviceCases;
 import sslj.testing.DeviceRun;
 import sslj.testing.Devices;
 
@@ -23,18 +22,13 @@ import sslj.testing.Devices;
  * transcendental functions. NaN must match NaN and each infinity itself ({@code sslj.testing.Close}).
  */
 class DeviceTensorTest {
-    private record Case(Function<Device, Map<String, Tensor>> fn, double atol, double rtol) { }
-
-    private static final Map<String, Case> CASES = new LinkedHashMap<>();
+    private static final DeviceCases CASES = new DeviceCases(15485863L);
 
     private static void exact(String name, Function<DeviceRun, Map<String, Tensor>> body) { add(name, 0, 0, body); }
 
     private static void close(String name, Function<DeviceRun, Map<String, Tensor>> body) { add(name, 1e-5, 1e-4, body); }
 
-    private static void add(String name, double atol, double rtol, Function<DeviceRun, Map<String, Tensor>> body) {
-        long seed = 15485863L * (CASES.size() + 1);
-        CASES.put(name, new Case(d -> body.apply(new DeviceRun(d, seed)), atol, rtol));
-    }
+    private static void add(String name, double atol, double rtol, Function<DeviceRun, Map<String, Tensor>> body) { CASES.add(name, atol, rtol, body); }
 
     private static Map<String, Tensor> named(Tensor... ts) {
         Map<String, Tensor> m = new LinkedHashMap<>();
@@ -101,16 +95,9 @@ class DeviceTensorTest {
         });
     }
 
-    static Stream<Arguments> cases() {
-        List<Arguments> args = new ArrayList<>();
-        for (Device d : Devices.cuda()) for (String name : CASES.keySet()) args.add(Arguments.of(name, d));
-        return args.stream();
-    }
+    static Stream<Arguments> cases() { return CASES.arguments(); }
 
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("cases")
-    void matchesTheCpu(String name, Device device) {
-        Case c = CASES.get(name);
-        Devices.assertMatchesCpu(name, device, c.fn(), c.atol(), c.rtol());
-    }
+    void matchesTheCpu(String name, Device device) { CASES.check(name, device); }
 }
