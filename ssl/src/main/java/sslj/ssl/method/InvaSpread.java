@@ -54,23 +54,15 @@ public final class InvaSpread implements SslMethod {
 
     private final ResNet encoder;
     private final Linear head;
-    private final Net net;
+    private final Module net;   // encoder and head together: what the optimiser trains ("encoder.*", "head.*")
     private final float temperature;
 
-    private static final class Net extends Module {
-        Net(Module encoder, Module head) {
-            registerModule("encoder", encoder);
-            registerModule("head", head);
-        }
-
-        @Override public Variable forward(Variable x) { throw new UnsupportedOperationException("InvaSpread.Net: use InvaSpread.loss"); }
-    }
 
     public InvaSpread(ResNet encoder, int embeddingDim, double temperature, Generator gen) {
         if (!(temperature > 0) || !Double.isFinite(temperature)) throw new IllegalArgumentException("InvaSpread: temperature must be finite and > 0, got " + temperature);
         this.encoder = encoder;
         this.head = new Linear(encoder.featureDim(), embeddingDim, gen);
-        this.net = new Net(encoder, head);
+        this.net = new Tower.Group("encoder", encoder, "head", head);
         this.temperature = (float) temperature;
     }
 

@@ -49,19 +49,10 @@ public final class SimClr implements SslMethod {
 
     private final ResNet encoder;
     private final MLP head;
-    private final Net net;
+    private final Module net;   // encoder and head together: what the optimiser trains ("encoder.*", "head.*")
     private final NtXentLoss loss;
     private final Optim optim;
 
-    /** Encoder and head together: the parameters the optimiser trains ("encoder.*", "head.*"). */
-    private static final class Net extends Module {
-        Net(Module encoder, Module head) {
-            registerModule("encoder", encoder);
-            registerModule("head", head);
-        }
-
-        @Override public Variable forward(Variable x) { throw new UnsupportedOperationException("SimClr.Net: use SimClr.loss"); }
-    }
 
     /**
      * @param encoder       the backbone f (e.g. {@code Encoders.build(o, channels, gen)})
@@ -72,7 +63,7 @@ public final class SimClr implements SslMethod {
         this.encoder = encoder;
         int f = encoder.featureDim();
         this.head = MLP.simclrProjection(f, f, projectionDim, n -> new BatchNorm1d(n), gen);
-        this.net = new Net(encoder, head);
+        this.net = new Tower.Group("encoder", encoder, "head", head);
         this.loss = new NtXentLoss((float) temperature);
         this.optim = optim;
     }
