@@ -13,8 +13,9 @@ import sslj.tensor.Tensor;
  * [N, featureDim], the encoder output SSL methods put their heads on.
  *
  * <ul>
- *   <li>stem: standard (ImageNet) = 7×7 conv stride 2 + BN + ReLU + 3×3 max pool stride 2; small-image
- *       (CIFAR, Fashion-MNIST; SimCLR appendix B.9) = 3×3 conv stride 1 + BN + ReLU, no max pool;</li>
+ *   <li>stem ({@link Stem}): standard (ImageNet) = 7×7 conv stride 2 + BN + ReLU + 3×3 max pool stride 2;
+ *       small-image (CIFAR, Fashion-MNIST; SimCLR appendix B.9) = 3×3 conv stride 1 + BN + ReLU, no max
+ *       pool; or the small stem with stride 2;</li>
  *   <li>four stages of widths w, 2w, 4w, 8w (w = 64 is the standard network), strides 1, 2, 2, 2;</li>
  *   <li>global average pool + flatten: featureDim = 8w (BasicBlock) or 32w (Bottleneck, expansion 4).</li>
  * </ul>
@@ -23,9 +24,23 @@ import sslj.tensor.Tensor;
  * identity (Goyal et al. 2017, "Accurate, Large Minibatch SGD", section 5.1).
  */
 public final class ResNet extends Module {
+    /** The layers before the four stages. */
+    public enum Stem {
+        /** ImageNet: 7×7 conv stride 2 + BN + ReLU + 3×3 max pool stride 2 (a 224 px image enters stage 1 at 56 px). */
+        STANDARD,
+        /** CIFAR / Fashion-MNIST (SimCLR appendix B.9): 3×3 conv stride 1 + BN + ReLU, no max pool. */
+        SMALL,
+        /**
+         * {@link #SMALL} with stride 2: every feature map at half the side, a quarter of the work per
+         * channel, so width 2w costs about what width w does with {@link #SMALL} (the CPU runs of
+         * Fashion-MNIST use it to afford a 128-wide feature).
+         */
+        SMALL_STRIDE2
+    }
+
     private final Conv2d conv1;
     private final BatchNorm2d bn1;
-    private final MaxPool2d maxpool;           // null with the small-image stem
+    private final MaxPool2d maxpool;           // null with the small-image stems
     private final List<Sequential> layers = new ArrayList<>();
     private final int featureDim;
 
@@ -35,11 +50,21 @@ public final class ResNet extends Module {
      */
     public ResNet(boolean bottleneck, int[] blocks, int inChannels, int width, boolean smallImageStem,
                   boolean zeroInitResidual, Generator gen) {
+        this(bottleneck, blocks, inChannels, width, smallImageStem ? Stem.SMALL : Stem.STANDARD, zeroInitResidual, gen);
+    }
+
+    /** As above, with any {@link Stem}. */
+    public ResNet(boolean bottleneck, int[] blocks, int inChannels, int width, Stem stem,
+                  boolean zeroInitResidual, Generator gen) {
         if (blocks.length != 4) throw new IllegalArgumentException("ResNet: 4 stages of blocks expected, got " + blocks.length);
         if (width < 1 || inChannels < 1) throw new IllegalArgumentException("ResNet: width and inChannels must be >= 1, got " + width + ", " + inChannels);
-        conv1 = registerModule("conv1", smallImageStem ? conv(inChannels, width, 3, 1, gen) : conv(inChannels, width, 7, 2, gen));
+        conv1 = registerModule("conv1", switch (stem) {
+            case STANDARD -> conv(inChannels, width, 7, 2, gen);
+            case SMALL -> conv(inChannels, width, 3, 1, gen);
+            case SMALL_STRIDE2 -> conv(inChannels, width, 3, 2, gen);
+        });
         bn1 = registerModule("bn1", new BatchNorm2d(width));
-        maxpool = smallImageStem ? null : registerModule("maxpool", new MaxPool2d(3, 2, 1));
+        maxpool = stem == Stem.STANDARD ? registerModule("maxpool", new MaxPool2d(3, 2, 1)) : null;
         int expansion = bottleneck ? Bottleneck.EXPANSION : BasicBlock.EXPANSION;
         int in = width;
         for (int stage = 0; stage < 4; stage++) {
@@ -64,12 +89,24 @@ public final class ResNet extends Module {
         return new ResNet(false, new int[] {2, 2, 2, 2}, inChannels, width, smallImageStem, false, gen);
     }
 
+    public static ResNet resnet18(int inChannels, int width, Stem stem, Generator gen) {
+        return new ResNet(false, new int[] {2, 2, 2, 2}, inChannels, width, stem, false, gen);
+    }
+
     public static ResNet resnet34(int inChannels, int width, boolean smallImageStem, Generator gen) {
         return new ResNet(false, new int[] {3, 4, 6, 3}, inChannels, width, smallImageStem, false, gen);
     }
 
+    public static ResNet resnet34(int inChannels, int width, Stem stem, Generator gen) {
+        return new ResNet(false, new int[] {3, 4, 6, 3}, inChannels, width, stem, false, gen);
+    }
+
     public static ResNet resnet50(int inChannels, int width, boolean smallImageStem, Generator gen) {
         return new ResNet(true, new int[] {3, 4, 6, 3}, inChannels, width, smallImageStem, false, gen);
+    }
+
+    public static ResNet resnet50(int inChannels, int width, Stem stem, Generator gen) {
+        return new ResNet(true, new int[] {3, 4, 6, 3}, inChannels, width, stem, false, gen);
     }
 
     /** [N, inChannels, H, W] → [N, featureDim]. */

@@ -31,6 +31,22 @@ class ResNetTest {
     @Test void resnet18SmallStemForwardBackward() { forwardBackward(ResNet.resnet18(1, 8, true, gen), 64); }
     @Test void resnet18StandardStemForwardBackward() { forwardBackward(ResNet.resnet18(1, 8, false, gen), 64); }
     @Test void resnet50SmallStemForwardBackward() { forwardBackward(ResNet.resnet50(1, 4, true, gen), 128); }
+    @Test void resnet18StrideTwoStemForwardBackward() { forwardBackward(ResNet.resnet18(1, 8, ResNet.Stem.SMALL_STRIDE2, gen), 64); }
+
+    /** The stems' first feature maps for a 28 px image: 28 (small), 14 (small, stride 2), 14 then 7 after the max pool (ImageNet). */
+    @Test void stemsSetTheFirstStageSide() {
+        Variable x = Variable.constant(Tensor.randn(gen, 2, 1, 28, 28));
+        ResNet small = ResNet.resnet18(1, 4, ResNet.Stem.SMALL, gen);
+        ResNet strided = ResNet.resnet18(1, 4, ResNet.Stem.SMALL_STRIDE2, gen);
+        ResNet imagenet = ResNet.resnet18(1, 4, ResNet.Stem.STANDARD, gen);
+        assertArrayEquals(new int[] {2, 4, 28, 28}, small.module("conv1").forward(x).shape());
+        assertArrayEquals(new int[] {2, 4, 14, 14}, strided.module("conv1").forward(x).shape());
+        assertArrayEquals(new int[] {2, 4, 14, 14}, imagenet.module("conv1").forward(x).shape());
+        assertArrayEquals(new int[] {4, 1, 3, 3}, strided.namedParameters().get("conv1.weight").shape());
+        assertFalse(strided.children().containsKey("maxpool"));
+        assertTrue(imagenet.children().containsKey("maxpool"));
+        assertEquals(small.namedParameters().keySet(), strided.namedParameters().keySet(), "same parameter names: the stride is not in the state dict");
+    }
 
     @Test void torchvisionNames() {
         Map<String, Variable> p18 = ResNet.resnet18(3, 8, false, gen).namedParameters();

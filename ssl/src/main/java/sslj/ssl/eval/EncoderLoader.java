@@ -117,7 +117,7 @@ public final class EncoderLoader {
     }
 
     /**
-     * The architecture recorded with a run ({@code --encoder} and {@code --width} in RUN/options.txt,
+     * The architecture recorded with a run ({@code --encoder}, {@code --width} and {@code --stem} in RUN/options.txt,
      * written by every training main), or null where the source has no options.txt beside it.
      */
     public static Map<String, String> runArchitecture(Path source) throws IOException {
@@ -127,7 +127,7 @@ public final class EncoderLoader {
             String[] tok = Files.readString(cand).trim().split("\\s+");
             Map<String, String> arch = new LinkedHashMap<>();
             for (int i = 0; i + 1 < tok.length; i++) {
-                if (tok[i].equals("--encoder") || tok[i].equals("--width") || tok[i].equals("--data")) arch.put(tok[i].substring(2), tok[i + 1]);
+                if (tok[i].equals("--encoder") || tok[i].equals("--width") || tok[i].equals("--stem") || tok[i].equals("--data")) arch.put(tok[i].substring(2), tok[i + 1]);
             }
             return arch.isEmpty() ? null : arch;
         }

@@ -21,7 +21,7 @@ public final class EvalModels {
     private EvalModels() { }
 
     /**
-     * The encoder architecture for {@code source}: --encoder and --width as given on the command line,
+     * The encoder architecture for {@code source}: --encoder, --stem and --width as given on the command line,
      * otherwise as recorded in the run's options.txt, otherwise this main's defaults. Sets them in
      * {@code e.common} and returns a line for the log saying which.
      */
@@ -34,6 +34,10 @@ public final class EvalModels {
         if (arch.containsKey("encoder") && !e.given.contains("encoder") && !arch.get("encoder").equals(o.encoder)) {
             o.encoder = arch.get("encoder");
             said.append(" --encoder ").append(o.encoder);
+        }
+        if (arch.containsKey("stem") && !e.given.contains("stem") && !arch.get("stem").equals(o.stem)) {
+            o.stem = arch.get("stem");
+            said.append(" --stem ").append(o.stem);
         }
         if (arch.containsKey("width") && !e.given.contains("width")) {
             int w = Integer.parseInt(arch.get("width"));
@@ -74,13 +78,14 @@ public final class EvalModels {
         Map<String, String> a = EncoderLoader.runArchitecture(dir);
         if (a != null && a.containsKey("encoder")) arch.encoder = a.get("encoder");
         if (a != null && a.containsKey("width")) arch.width = Integer.parseInt(a.get("width"));
+        if (a != null && a.containsKey("stem")) arch.stem = a.get("stem");
         Generator gen = new Generator(0);
         ResNet enc = Encoders.build(arch, TrainData.channels(o), gen);
         Classifier model = new Classifier(enc, enc.featureDim(), test.numClasses(), gen);
         try {
             model.loadStateDict(SafeTensors.load(file), true);
         } catch (IllegalArgumentException ex) {
-            throw new IllegalArgumentException("--supervised: " + file + " is not a " + arch.encoder + " width " + arch.width + " classifier: " + ex.getMessage(), ex);
+            throw new IllegalArgumentException("--supervised: " + file + " is not a " + arch.encoder + " width " + arch.width + " (stem " + arch.stem + ") classifier: " + ex.getMessage(), ex);
         }
         model.to(device);
         try (DataLoader loader = DataLoader.builder(test).batchSize(256).transform(TrainData.normalize(o)).workers(o.workers).build()) {

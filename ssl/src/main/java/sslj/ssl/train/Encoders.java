@@ -5,18 +5,29 @@ import sslj.nn.ResNet;
 import sslj.nn.VisionTransformer;
 import sslj.tensor.Generator;
 
-/** The encoder named by {@code --encoder} and {@code --width}, with the small-image stem every dataset here needs (28–32 px images). */
+/** The encoder named by {@code --encoder}, {@code --width} and {@code --stem} (by default the small-image stem every dataset here needs: 28–32 px images). */
 public final class Encoders {
     private Encoders() { }
 
     /** A ResNet; {@code --encoder vit} is refused here (use {@link #backbone}, which knows the image side). */
     public static ResNet build(Options o, int inChannels, Generator gen) {
+        ResNet.Stem stem = stem(o.stem);
         return switch (o.encoder) {
-            case "resnet18" -> ResNet.resnet18(inChannels, o.width, true, gen);
-            case "resnet34" -> ResNet.resnet34(inChannels, o.width, true, gen);
-            case "resnet50" -> ResNet.resnet50(inChannels, o.width, true, gen);
+            case "resnet18" -> ResNet.resnet18(inChannels, o.width, stem, gen);
+            case "resnet34" -> ResNet.resnet34(inChannels, o.width, stem, gen);
+            case "resnet50" -> ResNet.resnet50(inChannels, o.width, stem, gen);
             case "vit" -> throw new IllegalArgumentException("--encoder vit is not a ResNet (only MoCo v3 takes it)");
             default -> throw new IllegalArgumentException("unknown encoder " + o.encoder + " (one of " + Options.ENCODERS + ")");
+        };
+    }
+
+    /** The {@link ResNet.Stem} a {@code --stem} value names. */
+    public static ResNet.Stem stem(String name) {
+        return switch (name) {
+            case "small" -> ResNet.Stem.SMALL;
+            case "small-stride2" -> ResNet.Stem.SMALL_STRIDE2;
+            case "imagenet" -> ResNet.Stem.STANDARD;
+            default -> throw new IllegalArgumentException("unknown stem " + name + " (one of " + Options.STEMS + ")");
         };
     }
 

@@ -30,6 +30,8 @@ public final class Options {
     public static final List<String> DEVICES = List.of("cpu", "cuda", "cuda-emu");
     /** "vit" (a small ViT, {@link Encoders#backbone}) only for the mains whose method supports it (MoCo v3). */
     public static final List<String> ENCODERS = List.of("resnet18", "resnet34", "resnet50", "vit");
+    /** ResNet stems ({@link sslj.nn.ResNet.Stem}): small (3×3 stride 1), small-stride2, imagenet (7×7 stride 2 + max pool). */
+    public static final List<String> STEMS = List.of("small", "small-stride2", "imagenet");
 
     // ---------------------------------------------------------------- the values (defaults for any main)
     public String data = "fashion-mnist";
@@ -44,6 +46,8 @@ public final class Options {
     public int queueSize = 4096;
     public double momentum = 0.9;
     public String encoder = "resnet18";
+    /** The ResNet's stem, one of {@link #STEMS}. */
+    public String stem = "small";
     /** MoCo version (MocoMain: 1, 2 or 3). */
     public int version = 2;
     /** MoCo's shuffle-BN emulation: BN sub-batches of the key (and query) encoder; 1 = off. */
@@ -99,6 +103,7 @@ public final class Options {
             new Spec("queue-size", "N", "negatives kept in the queue / memory bank"),
             new Spec("momentum", "X", "momentum (SGD, or the EMA target encoder)"),
             new Spec("encoder", "NAME", "resnet18 | resnet34 | resnet50 | vit (MoCo v3 only)"),
+            new Spec("stem", "NAME", "ResNet stem: small (3x3 stride 1) | small-stride2 (half the side, a quarter of the work) | imagenet"),
             new Spec("version", "N", "MoCo version: 1, 2 or 3"),
             new Spec("shuffle-groups", "G", "MoCo shuffle-BN emulation: BN sub-batches per encoder pass (1 = off)"),
             new Spec("no-bn-heads", null, "BYOL: projector and predictor without batch norm (collapses)"),
@@ -192,6 +197,7 @@ public final class Options {
             case "queue-size" -> queueSize = positiveInt(name, v);
             case "momentum" -> momentum = fraction(name, v);
             case "encoder" -> encoder = oneOf(name, v, ENCODERS);
+            case "stem" -> stem = oneOf(name, v, STEMS);
             case "version" -> version = Integer.parseInt(oneOf(name, v, List.of("1", "2", "3")));
             case "shuffle-groups" -> shuffleGroups = positiveInt(name, v);
             case "no-bn-heads" -> noBnHeads = true;
@@ -324,6 +330,7 @@ public final class Options {
             case "queue-size" -> Integer.toString(queueSize);
             case "momentum" -> Double.toString(momentum);
             case "encoder" -> encoder;
+            case "stem" -> stem;
             case "version" -> Integer.toString(version);
             case "shuffle-groups" -> Integer.toString(shuffleGroups);
             case "no-bn-heads" -> Boolean.toString(noBnHeads);

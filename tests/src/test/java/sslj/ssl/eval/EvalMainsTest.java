@@ -43,6 +43,21 @@ class EvalMainsTest {
         return dir;
     }
 
+    /** The stem is not in the state dict (same names and shapes), so an evaluation must take it from options.txt. */
+    @Test
+    void theRunsStemIsAdopted(@TempDir Path tmp) throws IOException {
+        Path run = Files.createDirectories(tmp.resolve("run"));
+        Files.writeString(run.resolve("options.txt"), "--data fashion-mnist --encoder resnet18 --stem small-stride2 --width 4 --seed 5\n");
+        EvalOptions e = EvalOptions.parse(LinearProbeMain.defaults(), Set.of("pretrained"), null, "--pretrained", run.toString());
+        String said = EvalModels.adoptArchitecture(e, run);
+        assertEquals("small-stride2", e.common.stem);
+        assertEquals(4, e.common.width);
+        assertTrue(said.contains("--stem small-stride2"), said);
+        EvalOptions given = EvalOptions.parse(LinearProbeMain.defaults(), Set.of("pretrained"), null, "--pretrained", run.toString(), "--stem", "small");
+        EvalModels.adoptArchitecture(given, run);
+        assertEquals("small", given.common.stem, "a stem given on the command line wins");
+    }
+
     @Test
     void linearProbeWithARandomEncoderPrintsTheBaselineTable(@TempDir Path tmp) throws IOException {
         Path run = fakeRun(tmp.resolve("run"), 2);

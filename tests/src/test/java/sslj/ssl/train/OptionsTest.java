@@ -77,6 +77,7 @@ class OptionsTest {
         assertEquals("--epochs given twice", error(simclrLike(), "--epochs", "1", "--epochs", "2"));
         assertEquals("unexpected argument 'extra' (options start with --)", error(simclrLike(), "extra"));
         assertEquals("--encoder must be one of resnet18, resnet34, resnet50, vit, got 'vgg'", error(simclrLike(), "--encoder", "vgg"));
+        assertEquals("--stem must be one of small, small-stride2, imagenet, got 'strided'", error(simclrLike(), "--stem", "strided"));
         assertEquals("--device must be one of cpu, cuda, cuda-emu, got 'tpu'", error(simclrLike(), "--device", "tpu"));
         assertEquals("--data must be one of fashion-mnist, cifar10, folder, got 'mnist'", error(simclrLike(), "--data", "mnist"));
         // a method option another main takes is refused, not silently ignored
