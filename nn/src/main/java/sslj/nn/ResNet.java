@@ -31,9 +31,9 @@ public final class ResNet extends Module {
         /** CIFAR / Fashion-MNIST (SimCLR appendix B.9): 3×3 conv stride 1 + BN + ReLU, no max pool. */
         SMALL,
         /**
-         * {@link #SMALL} with stride 2: every feature map at half the side, a quarter of the work per
-         * channel, so width 2w costs about what width w does with {@link #SMALL} (the CPU runs of
-         * Fashion-MNIST use it to afford a 128-wide feature).
+         * {@link #SMALL} with stride 2: every feature map at half the side, a quarter of the
+         * multiply-adds per channel pair, so width 2w costs about the FLOPs of width w with
+         * {@link #SMALL} (the CPU runs on Fashion-MNIST use it to afford a 128-wide feature).
          */
         SMALL_STRIDE2
     }
