@@ -62,18 +62,25 @@ final class CudaIndexOps {
         return out;
     }
 
-    /** out = x, then src added at the indexed places, in the CPU's order (deterministic). */
+    /**
+     * out = x, then src added at the indexed places, in the CPU's order (deterministic). An index
+     * smaller than x outside dim reaches only the box of out it covers there: the kernel scatters into
+     * that box (a view, staged through a contiguous scratch copy when it is strided), the rest of out
+     * stays a copy of x.
+     */
     Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) {
         int[] is = index.shape(), xs = x.shape();
-        for (int d = 0; d < is.length; d++) {
-            if (d != dim && is[d] != xs[d]) return host.scatterAdd(x, dim, index, src); // index smaller than x outside dim
-        }
         Tensor out = gpu.unary(sslj.tensor.UnaryOp.IDENTITY, x, 0f);
-        int[] g = around(xs, dim);
-        Tensor ic = gpu.contiguousTemp(index), sc = gpu.contiguousTemp(src);
+        if (index.numel() == 0) return out;
+        Tensor box = out;
+        for (int d = 0; d < is.length; d++) if (d != dim && is[d] != xs[d]) box = box.narrow(d, 0, is[d]);
+        int[] g = around(box.shape(), dim);
+        Tensor bc = gpu.contiguousTemp(box), ic = gpu.contiguousTemp(index), sc = gpu.contiguousTemp(src);
         try {
-            kernels.scatterAdd(gpu.ptr(out), gpu.ptr(ic), gpu.ptr(sc), g[0], g[1], g[2], is[dim]);
+            kernels.scatterAdd(gpu.ptr(bc), gpu.ptr(ic), gpu.ptr(sc), g[0], g[1], g[2], is[dim]);
+            if (bc != box) gpu.copyInto(box, bc);
         } finally {
+            if (bc != box) bc.release();
             if (ic != index) ic.release();
             if (sc != src) sc.release();
         }

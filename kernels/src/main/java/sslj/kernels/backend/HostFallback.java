@@ -9,8 +9,7 @@ import sslj.tensor.Tensor;
  * NOT ON THE GPU YET: the cases of the CUDA backend that still run as a host round trip — download the
  * operands, compute with the CPU backend, upload the result. Correct (the CPU backend is the
  * reference) but slow and synchronous. What remains here: sorting lines longer than the bitonic
- * kernel's 2048, and scatterAdd with an index smaller than the input outside the scatter dim. Listed in
- * docs/ARCHITECTURE.md.
+ * kernel's 2048. Listed in docs/ARCHITECTURE.md.
  */
 final class HostFallback {
     private final CudaBackend gpu;
@@ -27,10 +26,6 @@ final class HostFallback {
     /** A device copy of a CPU result, registered in the current scope like any result. */
     Tensor toDevice(Tensor t) {
         return new Tensor(gpu.upload(t.toFloatArray()), t.shape());
-    }
-
-    Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) {
-        return toDevice(Device.CPU.backend().scatterAdd(toHost(x), dim, toHost(index), toHost(src)));
     }
 
     Tensor[] topk(Tensor x, int k, int dim, boolean largest) {

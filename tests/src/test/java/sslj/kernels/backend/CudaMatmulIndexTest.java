@@ -63,6 +63,13 @@ class CudaMatmulIndexTest {
         Tensor si = Tensor.of(new float[] {0, 3, 3, 1, 0, 0, 2, 3}, 2, 4), src = GpuDevices.cpu(new int[] {2, 4}, 10, 1f);
         Tensor base = GpuDevices.cpu(new int[] {2, 4}, 11, 1f);
         check(dev, "scatterAdd dim 1 with duplicates", d -> base.to(d).scatterAdd(1, si.to(d), src.to(d)), 1e-6);
+        // an index smaller than x outside the scatter dim: only the box it covers changes (strided box, then a contiguous one)
+        Tensor x3 = GpuDevices.cpu(new int[] {5, 4, 3}, 14, 1f), src3 = GpuDevices.cpu(new int[] {3, 2, 3}, 15, 1f);
+        Tensor i3 = Tensor.of(new float[] {4, 0, 4, 1, 1, 1, 0, 2, 3, 3, 3, 0, 4, 4, 2, 2, 0, 1}, 3, 2, 3);
+        check(dev, "scatterAdd dim 0, index narrower in dim 1", d -> x3.to(d).scatterAdd(0, i3.to(d), src3.to(d)), 1e-6);
+        Tensor i1 = Tensor.of(new float[] {3, 0, 3, 2, 2, 1}, 2, 3), src1 = GpuDevices.cpu(new int[] {2, 3}, 16, 1f);
+        Tensor x2 = GpuDevices.cpu(new int[] {5, 4}, 17, 1f);
+        check(dev, "scatterAdd dim 1, index shorter in dim 0", d -> x2.to(d).scatterAdd(1, i1.to(d), src1.to(d)), 1e-6);
         Tensor bank = GpuDevices.cpu(new int[] {6, 4}, 12, 1f), vals = GpuDevices.cpu(new int[] {3, 4}, 13, 1f);
         check(dev, "indexPut with a repeated row", d -> bank.to(d).indexPut(Tensor.of(5f, 1f, 5f).to(d), vals.to(d)), 0);
         check(dev, "indexPut into a transposed view", d -> {
