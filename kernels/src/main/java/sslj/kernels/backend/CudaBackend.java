@@ -31,7 +31,7 @@ import sslj.tensor.Window2d;
  * launchers live by family: {@link ElementwiseKernels} (elementwise.ptx), {@link ReduceKernels}
  * (reduce.ptx), {@link RandomKernels} (random.ptx), and from {@code sslj.kernels.ops}: GemmKernels
  * (gemm.ptx), Im2colKernels (im2col.ptx) and, through {@link CudaIndexOps}, IndexKernels (indexing.ptx).
- * The few cases without a kernel yet go through {@link HostFallback} (a labelled host round trip).
+ * Every op runs on the device: there is no host round trip.
  *
  * <p>Memory. One {@link CachingAllocator} per device. Every storage this backend makes for a caller
  * (results, uploads, {@link #allocate}) is registered in the current {@link TensorScope} and released
@@ -39,7 +39,7 @@ import sslj.tensor.Window2d;
  * itself before it returns. Reusing a freed block at once is safe: one stream orders every launch.
  *
  * <p>Asynchrony: launches are enqueued on the runtime's stream; the host waits only in
- * {@link #download} (item(), toFloatArray()) and in the host fallbacks.
+ * {@link #download} (item(), toFloatArray()).
  */
 public final class CudaBackend implements Backend {
     private final Device device;
@@ -47,7 +47,6 @@ public final class CudaBackend implements Backend {
     private final ElementwiseKernels elementwise;
     private final ReduceKernels reduce;
     private final RandomKernels random;
-    private final HostFallback host;
     private final GemmKernels gemm;
     private final Im2colKernels im2col;
     private final CudaIndexOps indexOps;
@@ -63,10 +62,9 @@ public final class CudaBackend implements Backend {
         this.elementwise = new ElementwiseKernels(ctx);
         this.reduce = new ReduceKernels(ctx);
         this.random = new RandomKernels(ctx);
-        this.host = new HostFallback(this);
         this.gemm = new GemmKernels(runtime);
         this.im2col = new Im2colKernels(runtime);
-        this.indexOps = new CudaIndexOps(this, new IndexKernels(runtime), host);
+        this.indexOps = new CudaIndexOps(this, new IndexKernels(runtime));
         this.momentum = new MomentumKernels(runtime);
         this.ntXent = new NtXentKernels(runtime);
         this.infoNce = new InfoNceKernels(runtime);

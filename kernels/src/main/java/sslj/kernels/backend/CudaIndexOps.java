@@ -13,12 +13,10 @@ import sslj.tensor.Tensor;
 final class CudaIndexOps {
     private final CudaBackend gpu;
     private final IndexKernels kernels;
-    private final HostFallback host;
 
-    CudaIndexOps(CudaBackend gpu, IndexKernels kernels, HostFallback host) {
+    CudaIndexOps(CudaBackend gpu, IndexKernels kernels) {
         this.gpu = gpu;
         this.kernels = kernels;
-        this.host = host;
     }
 
     /** Sizes before, at and after {@code dim}: the [outer, size, inner] view of a contiguous tensor. */
@@ -105,13 +103,10 @@ final class CudaIndexOps {
     /**
      * The first k of each line along dim after a stable sort ({values, indices}; values only when
      * {@code withValues}). The kernel sorts the last dim, so another dim is moved last through a scratch
-     * copy and the results are moved back. Lines longer than the kernel's limit go through the host.
+     * copy and the results are moved back.
      */
     Tensor[] sort(Tensor x, int k, int dim, boolean descending, boolean withValues) {
         int last = x.dim() - 1, len = x.size(dim);
-        if (len > IndexKernels.MAX_SORT_LENGTH) {
-            return withValues ? host.topk(x, k, dim, descending) : new Tensor[] {null, host.argsort(x, dim, descending)};
-        }
         Tensor moved = dim == last ? x : x.transpose(dim, last);
         int[] shape = moved.shape();
         shape[last] = k;

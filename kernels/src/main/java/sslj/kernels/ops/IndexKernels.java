@@ -27,14 +27,14 @@ import sslj.kernels.runtime.KernelArgs;
 public final class IndexKernels implements AutoCloseable {
     /** The PTX module, a classpath resource. */
     public static final String PTX = "/sslj/kernels/ptx/indexing.ptx";
-    /** The longest line {@link #sortLines} sorts (one block, keys in 16 KiB of shared memory). */
-    public static final int MAX_SORT_LENGTH = 2048;
+    /** The longest line {@link #sortLines} sorts in one block (keys in 16 KiB of shared memory); longer lines are merge-sorted in global memory. */
+    public static final int MAX_BLOCK_SORT_LENGTH = 2048;
 
     private static final int BLOCK = 256;
     private static final int NO_ERROR = -1;
 
     private final GpuRuntime runtime;
-    private final GpuKernel copySlice, indexSelect, gather, scatterAdd, indexPut, sortLines;
+    private final GpuKernel copySlice, indexSelect, gather, scatterAdd, indexPut, sortLines, lineKeys, mergeRuns, takeSorted;
     private final DevicePtr err;
 
     public IndexKernels(GpuRuntime runtime) {
@@ -46,6 +46,9 @@ public final class IndexKernels implements AutoCloseable {
         scatterAdd = runtime.kernel(m, "scatterAdd");
         indexPut = runtime.kernel(m, "indexPut");
         sortLines = runtime.kernel(m, "sortLines");
+        lineKeys = runtime.kernel(m, "lineKeys");
+        mergeRuns = runtime.kernel(m, "mergeRuns");
+        takeSorted = runtime.kernel(m, "takeSorted");
         err = runtime.malloc(4);
     }
 
@@ -139,24 +142,50 @@ public final class IndexKernels implements AutoCloseable {
      * {@code indices} [lines, k] the positions (as floats), {@code values} [lines, k] the values there,
      * or nothing when {@code values} is null. argsort(x, descending) = sortLines(x, null, idx, lines,
      * len, len, descending); topk(x, k, largest) = sortLines(x, v, idx, lines, len, k, largest).
-     * Lines longer than {@link #MAX_SORT_LENGTH} are not supported (an {@link UnsupportedOperationException}).
+     * Lines up to {@link #MAX_BLOCK_SORT_LENGTH} are sorted by one block each (a bitonic network in shared
+     * memory); longer ones by {@link #mergeSortLines}.
      */
     public void sortLines(DevicePtr x, DevicePtr values, DevicePtr indices, int lines, int len, int k, boolean descending) {
         String op = values == null ? "argsort" : "topk";
         nonNegative(op, lines, len, k);
         if (k > len) throw new IllegalArgumentException(op + ": k = " + k + " exceeds the line length " + len);
-        if (len > MAX_SORT_LENGTH) {
-            throw new UnsupportedOperationException(op + ": lines of " + len + " elements; the GPU sort handles at most " + MAX_SORT_LENGTH);
-        }
         if (lines == 0 || k == 0) return;
         fits(op, "x", x, (long) lines * len);
         fits(op, "indices", indices, (long) lines * k);
         if (values != null) fits(op, "values", values, (long) lines * k);
+        DevicePtr noValues = new DevicePtr(0, 0);
+        if (len > MAX_BLOCK_SORT_LENGTH) {
+            mergeSortLines(op, x, values == null ? noValues : values, indices, lines, len, k, descending);
+            return;
+        }
         int p = 2;
         while (p < len) p <<= 1;
         runtime.launch(sortLines, Dim3.of(lines), Dim3.of(p / 2), 0, KernelArgs.of().ptr(x)
-                .ptr(values == null ? new DevicePtr(0, 0) : values).ptr(indices)
+                .ptr(values == null ? noValues : values).ptr(indices)
                 .i32(lines).i32(len).i32(k).i32(descending ? 1 : 0).i32(p));
+    }
+
+    /**
+     * The same result for long lines: the 64-bit keys of sortLines in global memory (lineKeys), merged
+     * pass by pass from runs of 1 to the whole line (mergeRuns, ceil(log2 len) launches, two key
+     * buffers used in turn), then the first k read out (takeSorted). 16 bytes per element of scratch.
+     */
+    private void mergeSortLines(String op, DevicePtr x, DevicePtr values, DevicePtr indices, int lines, int len, int k, boolean descending) {
+        long total = (long) lines * len;
+        Dim3 grid = grid(op, total), block = Dim3.of(BLOCK);
+        DevicePtr from = runtime.malloc(8 * total), to = runtime.malloc(8 * total);
+        try {
+            runtime.launch(lineKeys, grid, block, 0, KernelArgs.of().ptr(x).ptr(from).i32(lines).i32(len).i32(descending ? 1 : 0));
+            for (long width = 1; width < len; width <<= 1) {
+                runtime.launch(mergeRuns, grid, block, 0, KernelArgs.of().ptr(from).ptr(to).i32(lines).i32(len).i32((int) width));
+                DevicePtr t = from; from = to; to = t;
+            }
+            runtime.launch(takeSorted, grid(op, (long) lines * k), block, 0,
+                    KernelArgs.of().ptr(from).ptr(x).ptr(values).ptr(indices).i32(lines).i32(len).i32(k));
+        } finally {
+            runtime.free(from);
+            runtime.free(to);
+        }
     }
 
     @Override

@@ -12,8 +12,7 @@ import sslj.testing.Close;
 
 /**
  * A tiny MLP (linear → GELU → linear → log-softmax → NLL-style loss, plus an l2-normalised branch)
- * forward and backward on "cuda-emu", against the same network on the CPU. NOTE: matmul runs as the
- * backend's labelled host round trip until the PTX SGEMM is wired in; everything else is PTX.
+ * forward and backward on "cuda-emu", against the same network on the CPU; every op runs as PTX.
  */
 class CudaAutogradSmokeTest {
 

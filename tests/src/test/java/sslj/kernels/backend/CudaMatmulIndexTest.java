@@ -91,6 +91,14 @@ class CudaMatmulIndexTest {
         check(dev, "topk values", d -> x.to(d).topk(2, 1, true).values(), 0);
         check(dev, "topk indices", d -> x.to(d).topk(2, 1, true).indices(), 0);
         check(dev, "topk smallest along dim 0", d -> x.to(d).topk(2, 0, false).indices(), 0);
+        // lines longer than one block sorts (2048): the global-memory merge sort, along a dim that is not last
+        java.util.Random r = new java.util.Random(18);
+        float[] tv = new float[5000];
+        for (int i = 0; i < tv.length; i++) tv[i] = r.nextInt(9) - 4;          // many ties: the order must stay stable
+        Tensor ties = Tensor.of(tv, 2500, 2);
+        check(dev, "argsort of 2500-long lines along dim 0", d -> ties.to(d).argsort(0, false), 0);
+        check(dev, "topk of 2500-long lines", d -> ties.to(d).t().topk(5, 1, true).values(), 0);
+        check(dev, "topk indices of 2500-long lines", d -> ties.to(d).t().topk(5, 1, true).indices(), 0);
     }
 
     @ParameterizedTest

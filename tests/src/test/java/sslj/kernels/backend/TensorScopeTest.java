@@ -36,7 +36,7 @@ class TensorScopeTest {
         Tensor y = x.t().exp().add(x.t());               // strided unary, binary
         Tensor s = y.sum(new int[] {0}, true);            // reduction of a non-contiguous layout: a temporary copy
         Tensor n = y.permute(1, 0).l2Normalize(0);        // a contiguous copy inside the op
-        return s.add(n.sum(new int[] {0, 1}, false)).matmul(Tensor.full(emu, 1f, 7, 2)); // host round trip
+        return s.add(n.sum(new int[] {0, 1}, false)).matmul(Tensor.full(emu, 1f, 7, 2)); // GEMM kernel
     }
 
     @Test
