@@ -113,6 +113,18 @@ public interface Backend {
     /** The gradient of {@link #conv2d} with respect to its weight: dW [O, C, kh, kw] (kh, kw from the window). */
     Tensor conv2dBackwardFilter(Tensor x, Tensor dy, Window2d window);
 
+    // ---------------------------------------------------------------- batch normalisation, per channel of x [N, C, *]
+    // (the maths and the checks in BatchNormOps; BatchNormOps.composed* is the generic-op reference)
+
+    /** {mean [C], biased variance [C]} of x over every dim but 1. */
+    Tensor[] batchNormStats(Tensor x);
+
+    /** y = (x − mean[c]) · invstd[c] · gamma[c] + beta[c]; gamma and beta are both null without affine. */
+    Tensor batchNormApply(Tensor x, Tensor mean, Tensor invstd, Tensor gamma, Tensor beta);
+
+    /** {dx, dgamma [C], dbeta [C]}: the training-mode dx when {@code training}, else the eval-mode one; gamma null = 1. */
+    Tensor[] batchNormBackward(Tensor g, Tensor x, Tensor mean, Tensor invstd, Tensor gamma, boolean training);
+
     /** Uniform [lo, hi) or normal(mean, std) numbers from {@code gen}, a new tensor of {@code shape}. */
     Tensor random(Generator gen, boolean normal, float a, float b, int[] shape);
 

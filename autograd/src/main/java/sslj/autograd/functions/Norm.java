@@ -1,6 +1,7 @@
 package sslj.autograd.functions;
 
 import sslj.autograd.Function;
+import sslj.tensor.BatchNormOps;
 import sslj.tensor.Shape;
 import sslj.tensor.Tensor;
 
@@ -25,14 +26,14 @@ public final class Norm {
      * </pre>
      * The two subtracted terms are the gradient through μ and through σ²; one fused op with this formula
      * costs a few elementwise passes instead of the dozen small ops (and saved tensors) of a composed
-     * mean/var/sub/div graph. Inputs: x, then optionally γ [C] and β [C] (both or neither).
-     * Saved: x̂, invstd, γ.
+     * mean/var/sub/div graph. The per-channel work is {@link BatchNormOps} (fused loops on the CPU).
+     * Inputs: x, then optionally γ [C] and β [C] (both or neither). Saved: x, μ, invstd, γ (x̂ is
+     * recomputed in the backward rather than kept: one activation-sized tensor less per layer).
      */
     public static final class BatchNorm extends Function {
         private final float eps;
         private final Tensor fixedMean, fixedVar;   // null in training mode
-        private Tensor xhat, invstd, gamma, batchMean, batchVar;
-        private int[] dims, statShape;
+        private Tensor x, mean, invstd, gamma, batchMean, batchVar;
         private long m;
 
         /** Training mode: normalise with the batch's statistics. */
@@ -46,52 +47,31 @@ public final class Norm {
         }
 
         @Override protected Tensor forward(Tensor... in) {
-            Tensor x = in[0];
+            x = in[0];
             if (x.dim() < 2) throw new IllegalArgumentException("batchNorm: expects [N, C, *], got " + Shape.str(x.shape()));
-            int c = x.size(1);
-            dims = new int[x.dim() - 1];
-            statShape = new int[x.dim()];
-            java.util.Arrays.fill(statShape, 1);
-            statShape[1] = c;
-            m = 1;
-            for (int d = 0, k = 0; d < x.dim(); d++) {
-                if (d == 1) continue;
-                dims[k++] = d;
-                m *= x.size(d);
-            }
-            gamma = in.length > 1 ? in[1].reshape(statShape) : null;
-            Tensor beta = in.length > 2 ? in[2].reshape(statShape) : null;
-            Tensor centred;
+            m = x.numel() / Math.max(1, x.size(1));
+            gamma = in.length > 1 ? in[1] : null;
+            Tensor beta = in.length > 2 ? in[2] : null;
             if (fixedMean == null) {
                 if (m <= 1) {
                     throw new IllegalArgumentException("batchNorm: Expected more than 1 value per channel when training, got input size "
                             + Shape.str(x.shape()));
                 }
-                Tensor mean = x.mean(dims, true);
-                centred = x.sub(mean);
-                Tensor var = centred.square().mean(dims, true);   // biased: divided by M
-                batchMean = mean.reshape(c);
-                batchVar = var.reshape(c);
-                invstd = var.add(eps).rsqrt();
+                Tensor[] stats = BatchNormOps.stats(x);
+                batchMean = stats[0];
+                batchVar = stats[1];
+                mean = batchMean;
+                invstd = batchVar.add(eps).rsqrt();
             } else {
-                centred = x.sub(fixedMean.reshape(statShape));
-                invstd = fixedVar.reshape(statShape).add(eps).rsqrt();
+                mean = fixedMean;
+                invstd = fixedVar.add(eps).rsqrt();
             }
-            xhat = centred.mul(invstd);
-            Tensor y = gamma != null ? xhat.mul(gamma) : xhat;
-            return beta != null ? y.add(beta) : y;
+            return BatchNormOps.apply(x, mean, invstd, gamma, beta);
         }
 
         @Override protected Tensor[] backward(Tensor g) {
-            Tensor dbeta = g.sum(dims, true), dgamma = g.mul(xhat).sum(dims, true);
-            Tensor scale = gamma != null ? gamma.mul(invstd) : invstd;
-            Tensor dx = null;
-            if (needsGrad(0)) {
-                dx = fixedMean != null ? g.mul(scale)
-                        : g.sub(dbeta.div((float) m)).sub(xhat.mul(dgamma.div((float) m))).mul(scale);
-            }
-            int c = statShape[1];
-            return gamma == null ? new Tensor[] {dx} : new Tensor[] {dx, dgamma.reshape(c), dbeta.reshape(c)};
+            Tensor[] d = BatchNormOps.backward(g, x, mean, invstd, gamma, fixedMean == null);
+            return gamma == null ? new Tensor[] {needsGrad(0) ? d[0] : null} : new Tensor[] {needsGrad(0) ? d[0] : null, d[1], d[2]};
         }
 
         /** The batch mean [C] of the last training-mode forward (for the running statistics). */

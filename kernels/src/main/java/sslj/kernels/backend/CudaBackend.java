@@ -12,6 +12,7 @@ import sslj.kernels.runtime.DevicePtr;
 import sslj.kernels.runtime.GpuLibraries;
 import sslj.kernels.runtime.GpuRuntime;
 import sslj.tensor.Backend;
+import sslj.tensor.BatchNormOps;
 import sslj.tensor.BinaryOp;
 import sslj.tensor.Device;
 import sslj.tensor.Generator;
@@ -502,6 +503,18 @@ public final class CudaBackend implements Backend {
             if (viaCudnn(dw, c -> c.backwardFilter(st.contiguous(x), st.contiguous(dy), dw, window), x, dy)) return dw;
         }
         return Im2colConv.backwardFilter(x, dy, window);
+    }
+
+    // ---------------------------------------------------------------- batch normalisation
+
+    @Override public Tensor[] batchNormStats(Tensor x) { return BatchNormOps.composedStats(x); }
+
+    @Override public Tensor batchNormApply(Tensor x, Tensor mean, Tensor invstd, Tensor gamma, Tensor beta) {
+        return BatchNormOps.composedApply(x, mean, invstd, gamma, beta);
+    }
+
+    @Override public Tensor[] batchNormBackward(Tensor g, Tensor x, Tensor mean, Tensor invstd, Tensor gamma, boolean training) {
+        return BatchNormOps.composedBackward(g, x, mean, invstd, gamma, training);
     }
 
     // ---------------------------------------------------------------- index ops and sorting (CudaIndexOps)

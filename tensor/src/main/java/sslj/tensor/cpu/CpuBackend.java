@@ -87,6 +87,16 @@ public final class CpuBackend implements Backend {
 
     @Override public Tensor conv2dBackwardFilter(Tensor x, Tensor dy, Window2d window) { return Im2colConv.backwardFilter(x, dy, window); }
 
+    @Override public Tensor[] batchNormStats(Tensor x) { return CpuBatchNorm.stats(device, x); }
+
+    @Override public Tensor batchNormApply(Tensor x, Tensor mean, Tensor invstd, Tensor gamma, Tensor beta) {
+        return CpuBatchNorm.apply(device, x, mean, invstd, gamma, beta);
+    }
+
+    @Override public Tensor[] batchNormBackward(Tensor g, Tensor x, Tensor mean, Tensor invstd, Tensor gamma, boolean training) {
+        return CpuBatchNorm.backward(device, g, x, mean, invstd, gamma, training);
+    }
+
     @Override public Tensor random(Generator gen, boolean normal, float a, float b, int[] shape) {
         return CpuRandom.random(device, gen, normal, a, b, shape);
     }

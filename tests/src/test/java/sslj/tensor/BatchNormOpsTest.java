@@ -1,0 +1,141 @@
+package sslj.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+import sslj.testing.Close;
+import sslj.testing.Devices;
+
+/**
+ * Batch normalisation's per-channel ops (BatchNormOps): the fused CPU loops against a double-precision
+ * oracle written from the formulas (awkward shapes, a strided input, with and without γ/β, training
+ * and eval backward), the composed reference against the same oracle, the CUDA backend (emulated in CI)
+ * against the CPU, and the error messages.
+ */
+class BatchNormOpsTest {
+    private static final float EPS = 1e-5f;
+
+    static int[][] shapes() { return new int[][] {{2, 3}, {3, 5, 7}, {2, 4, 5, 3}, {5, 1, 3, 3}, {1, 3, 2, 33}}; }
+
+    /** The oracle: {y, dx, dγ, dβ} in double for x, g, γ, β (γ/β null = 1/0), training or with given statistics. */
+    private static double[][] oracle(float[] x, float[] g, int[] shape, float[] gamma, float[] beta, float[] fixedMean, float[] fixedVar) {
+        int c = shape[1], inner = 1;
+        for (int d = 2; d < shape.length; d++) inner *= shape[d];
+        int m = x.length / c;
+        double[] mean = new double[c], var = new double[c];
+        if (fixedMean == null) {
+            for (int i = 0; i < x.length; i++) mean[(i / inner) % c] += x[i] / (double) m;
+            for (int i = 0; i < x.length; i++) {
+                int ch = (i / inner) % c;
+                var[ch] += (x[i] - mean[ch]) * (x[i] - mean[ch]) / m;
+            }
+        } else {
+            for (int ch = 0; ch < c; ch++) { mean[ch] = fixedMean[ch]; var[ch] = fixedVar[ch]; }
+        }
+        double[] y = new double[x.length], xhat = new double[x.length], dgamma = new double[c], dbeta = new double[c], dx = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            int ch = (i / inner) % c;
+            xhat[i] = (x[i] - mean[ch]) / Math.sqrt(var[ch] + EPS);
+            y[i] = xhat[i] * (gamma == null ? 1 : gamma[ch]) + (beta == null ? 0 : beta[ch]);
+            dbeta[ch] += g[i];
+            dgamma[ch] += g[i] * xhat[i];
+        }
+        for (int i = 0; i < x.length; i++) {
+            int ch = (i / inner) % c;
+            double scale = (gamma == null ? 1 : gamma[ch]) / Math.sqrt(var[ch] + EPS);
+            dx[i] = fixedMean == null ? scale * (g[i] - dbeta[ch] / m - xhat[i] * dgamma[ch] / m) : scale * g[i];
+        }
+        return new double[][] {y, dx, dgamma, dbeta, mean, var};
+    }
+
+    private static Tensor rand(long seed, float scale, float shift, int... shape) {
+        return Tensor.randn(new Generator(seed), shape).mul(scale).add(shift);
+    }
+
+    @Test
+    void fusedCpuAndComposedMatchTheOracle() {
+        for (int[] shape : shapes()) {
+            int c = shape[1];
+            Tensor x = rand(1, 3f, 2f, shape), g = rand(2, 1f, 0f, shape), gamma = rand(3, 1f, 1f, c), beta = rand(4, 1f, 0f, c);
+            for (boolean affine : new boolean[] {true, false}) {
+                Tensor ga = affine ? gamma : null, be = affine ? beta : null;
+                double[][] want = oracle(x.toFloatArray(), g.toFloatArray(), shape, affine ? gamma.toFloatArray() : null, affine ? beta.toFloatArray() : null, null, null);
+                String what = java.util.Arrays.toString(shape) + (affine ? " affine" : "");
+                for (boolean fused : new boolean[] {true, false}) {
+                    String w = what + (fused ? " fused" : " composed");
+                    Tensor[] st = fused ? BatchNormOps.stats(x) : BatchNormOps.composedStats(x);
+                    Close.assertClose("mean " + w, new int[] {c}, want[4], st[0], 1e-5, 1e-5);
+                    Close.assertClose("var " + w, new int[] {c}, want[5], st[1], 1e-5, 1e-5);
+                    Tensor invstd = st[1].add(EPS).rsqrt();
+                    Tensor y = fused ? BatchNormOps.apply(x, st[0], invstd, ga, be) : BatchNormOps.composedApply(x, st[0], invstd, ga, be);
+                    Close.assertClose("y " + w, shape, want[0], y, 1e-5, 1e-4);
+                    Tensor[] d = fused ? BatchNormOps.backward(g, x, st[0], invstd, ga, true) : BatchNormOps.composedBackward(g, x, st[0], invstd, ga, true);
+                    Close.assertClose("dx " + w, shape, want[1], d[0], 1e-5, 1e-4);
+                    Close.assertClose("dgamma " + w, new int[] {c}, want[2], d[1], 1e-4, 1e-4);
+                    Close.assertClose("dbeta " + w, new int[] {c}, want[3], d[2], 1e-4, 1e-4);
+                }
+            }
+        }
+    }
+
+    @Test
+    void evalBackwardAndAStridedInput() {
+        int[] shape = {3, 4, 5, 6};
+        Tensor base = rand(5, 2f, -1f, 3, 5, 6, 4);
+        Tensor x = base.permute(0, 3, 1, 2);                     // [3, 4, 5, 6], channels strided
+        Tensor g = rand(6, 1f, 0f, shape), gamma = rand(7, 1f, 1f, 4), beta = rand(8, 1f, 0f, 4);
+        float[] rm = {0.5f, -1f, 0f, 2f}, rv = {1f, 0.25f, 4f, 0.01f};
+        Tensor mean = Tensor.of(rm), invstd = Tensor.of(rv).add(EPS).rsqrt();
+        double[][] want = oracle(x.toFloatArray(), g.toFloatArray(), shape, gamma.toFloatArray(), beta.toFloatArray(), rm, rv);
+        Close.assertClose("eval y of a strided x", shape, want[0], BatchNormOps.apply(x, mean, invstd, gamma, beta), 1e-5, 1e-4);
+        Tensor[] d = BatchNormOps.backward(g, x, mean, invstd, gamma, false);
+        Close.assertClose("eval dx", shape, want[1], d[0], 1e-5, 1e-4);
+        Close.assertClose("eval dgamma", new int[] {4}, want[2], d[1], 1e-4, 1e-4);
+        Close.assertClose("eval dbeta", new int[] {4}, want[3], d[2], 1e-4, 1e-4);
+        double[][] trained = oracle(x.toFloatArray(), g.toFloatArray(), shape, null, null, null, null);
+        Close.assertClose("stats of a strided x", new int[] {4}, trained[4], BatchNormOps.stats(x)[0], 1e-5, 1e-5);
+    }
+
+    static java.util.List<Device> cudaDevices() { return Devices.cuda(); }
+
+    @ParameterizedTest
+    @MethodSource("cudaDevices")
+    void theCudaBackendMatchesTheCpu(Device dev) {
+        int[] shape = {3, 5, 4, 7};
+        Tensor x = rand(9, 2f, 1f, shape), g = rand(10, 1f, 0f, shape), gamma = rand(11, 1f, 1f, 5), beta = rand(12, 1f, 0f, 5);
+        Devices.assertMatchesCpu("batch norm ops", dev, d -> {
+            Tensor xd = x.to(d), gd = g.to(d), ga = gamma.to(d), be = beta.to(d);
+            Tensor[] st = BatchNormOps.stats(xd);
+            Tensor invstd = st[1].add(EPS).rsqrt();
+            Tensor[] back = BatchNormOps.backward(gd, xd, st[0], invstd, ga, true);
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            out.put("mean", st[0]);
+            out.put("var", st[1]);
+            out.put("y", BatchNormOps.apply(xd, st[0], invstd, ga, be));
+            out.put("dx", back[0]);
+            out.put("dgamma", back[1]);
+            out.put("dbeta", back[2]);
+            return out;
+        }, 1e-4, 1e-4);
+    }
+
+    @Test
+    void badArgumentsAreNamed() {
+        Tensor x = Tensor.zeros(2, 3, 4), c3 = Tensor.ones(3);
+        assertEquals("batchNormStats: expects x of shape [N, C, *], got [5]",
+                assertThrows(IllegalArgumentException.class, () -> BatchNormOps.stats(Tensor.zeros(5))).getMessage());
+        assertEquals("batchNormApply: invstd must have shape [3] (one per channel of x [2, 3, 4]), got [4]",
+                assertThrows(IllegalArgumentException.class, () -> BatchNormOps.apply(x, c3, Tensor.ones(4), null, null)).getMessage());
+        assertEquals("batchNormApply: give both gamma and beta, or neither",
+                assertThrows(IllegalArgumentException.class, () -> BatchNormOps.apply(x, c3, c3, c3, null)).getMessage());
+        assertEquals("batchNormBackward: gradient shape [2, 3] differs from input shape [2, 3, 4]",
+                assertThrows(IllegalArgumentException.class, () -> BatchNormOps.backward(Tensor.zeros(2, 3), x, c3, c3, null, true)).getMessage());
+        assertEquals("batchNormApply: mean is null",
+                assertThrows(IllegalArgumentException.class, () -> BatchNormOps.apply(x, null, c3, null, null)).getMessage());
+    }
+}
