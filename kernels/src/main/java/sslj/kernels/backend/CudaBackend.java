@@ -12,7 +12,6 @@ import sslj.kernels.runtime.DevicePtr;
 import sslj.kernels.runtime.GpuLibraries;
 import sslj.kernels.runtime.GpuRuntime;
 import sslj.tensor.Backend;
-import sslj.tensor.BatchNormOps;
 import sslj.tensor.BinaryOp;
 import sslj.tensor.Device;
 import sslj.tensor.Generator;
@@ -30,7 +29,8 @@ import sslj.tensor.Window2d;
  * {@link GpuRuntime} — the real GPU ({@code JCudaRuntime}, device "cuda") or the PTX emulator (device
  * "cuda-emu", the same kernels interpreted on the CPU). This class routes; the kernels and their
  * launchers live by family: {@link ElementwiseKernels} (elementwise.ptx), {@link ReduceKernels}
- * (reduce.ptx), {@link RandomKernels} (random.ptx), and from {@code sslj.kernels.ops}: GemmKernels
+ * (reduce.ptx), {@link RandomKernels} (random.ptx), {@link BatchNormKernels} (batchnorm.ptx), and
+ * from {@code sslj.kernels.ops}: GemmKernels
  * (gemm.ptx), Im2colKernels (im2col.ptx) and, through {@link CudaIndexOps}, IndexKernels (indexing.ptx).
  * Every op runs on the device: there is no host round trip.
  *
@@ -48,6 +48,7 @@ public final class CudaBackend implements Backend {
     private final ElementwiseKernels elementwise;
     private final ReduceKernels reduce;
     private final RandomKernels random;
+    private final BatchNormKernels batchNorm;
     private final GemmKernels gemm;
     private final Im2colKernels im2col;
     private final CudaIndexOps indexOps;
@@ -63,6 +64,7 @@ public final class CudaBackend implements Backend {
         this.elementwise = new ElementwiseKernels(ctx);
         this.reduce = new ReduceKernels(ctx);
         this.random = new RandomKernels(ctx);
+        this.batchNorm = new BatchNormKernels(ctx);
         this.gemm = new GemmKernels(runtime);
         this.im2col = new Im2colKernels(runtime);
         this.indexOps = new CudaIndexOps(this, new IndexKernels(runtime));
@@ -507,14 +509,42 @@ public final class CudaBackend implements Backend {
 
     // ---------------------------------------------------------------- batch normalisation
 
-    @Override public Tensor[] batchNormStats(Tensor x) { return BatchNormOps.composedStats(x); }
-
-    @Override public Tensor batchNormApply(Tensor x, Tensor mean, Tensor invstd, Tensor gamma, Tensor beta) {
-        return BatchNormOps.composedApply(x, mean, invstd, gamma, beta);
+    @Override
+    public Tensor[] batchNormStats(Tensor x) {
+        int c = x.size(1);
+        Tensor mean = result(c), var = result(c);
+        try (Staged st = new Staged()) {
+            batchNorm.stats(st.ptr(x), ptr(mean), ptr(var), x.size(0), c, plane(x));
+        }
+        return new Tensor[] {mean, var};
     }
 
-    @Override public Tensor[] batchNormBackward(Tensor g, Tensor x, Tensor mean, Tensor invstd, Tensor gamma, boolean training) {
-        return BatchNormOps.composedBackward(g, x, mean, invstd, gamma, training);
+    @Override
+    public Tensor batchNormApply(Tensor x, Tensor mean, Tensor invstd, Tensor gamma, Tensor beta) {
+        Tensor y = result(x.shape());
+        try (Staged st = new Staged()) {
+            batchNorm.apply(st.ptr(x), st.ptr(mean), st.ptr(invstd), gamma == null ? null : st.ptr(gamma), beta == null ? null : st.ptr(beta),
+                    ptr(y), x.size(0), x.size(1), plane(x));
+        }
+        return y;
+    }
+
+    @Override
+    public Tensor[] batchNormBackward(Tensor g, Tensor x, Tensor mean, Tensor invstd, Tensor gamma, boolean training) {
+        int c = x.size(1);
+        Tensor dx = result(x.shape()), dgamma = result(c), dbeta = result(c);
+        try (Staged st = new Staged()) {
+            batchNorm.backward(st.ptr(g), st.ptr(x), st.ptr(mean), st.ptr(invstd), gamma == null ? null : st.ptr(gamma),
+                    ptr(dx), ptr(dgamma), ptr(dbeta), x.size(0), c, plane(x), training);
+        }
+        return new Tensor[] {dx, dgamma, dbeta};
+    }
+
+    /** The product of the sizes after the channel dim. */
+    private static int plane(Tensor x) {
+        int s = 1;
+        for (int d = 2; d < x.dim(); d++) s *= x.size(d);
+        return s;
     }
 
     // ---------------------------------------------------------------- index ops and sorting (CudaIndexOps)
