@@ -9,7 +9,7 @@ package sslj.tensor;
  * <pre>
  *   forward          y  = W · cols               [N, O, L]
  *   backward data    dx = fold(Wᵀ · dy)          col2im: each column entry summed back onto its pixel
- *   backward filter  dW = Σ_n dy[n] · cols[n]ᵀ   [O, K]
+ *   backward filter  dW = Σ_n dy[n] · cols[n]ᵀ   [O, K]   (per image and summed, or as one [O, N·L]·[N·L, K])
  * </pre>
  * A 1×1 convolution with stride 1 and no padding needs no unfold: x viewed as [N, C, H·W] is its column
  * matrix, and dcols viewed as [N, C, H, W] is dx.
@@ -40,15 +40,31 @@ public final class Im2colConv {
         return dx;
     }
 
-    /** dW [O, C, kh, kw] from x [N, C, H, W] and dy [N, O, OH, OW]. */
+    /**
+     * dW [O, C, kh, kw] from x [N, C, H, W] and dy [N, O, OH, OW]: Σ_n dy[n] · cols[n]ᵀ, a sum over
+     * the N·L (image, position) pairs. Two ways to run it, chosen by the traffic each costs:
+     * N per-image products [O, L]·[L, K] summed over N write, clear and reread N·O·K floats; one product
+     * [O, N·L]·[N·L, K] must first move N inside, copying dy and the columns, 2·N·L·(O + K) floats. Early
+     * layers (many positions, few channels) take the first, late ones (L of 4–49, O·K large) the second.
+     */
     public static Tensor backwardFilter(Tensor x, Tensor dy, Window2d win) {
         int n = x.size(0), c = x.size(1), o = dy.size(1);
         Tensor g3 = dy.reshape(n, o, -1);
+        int l = g3.size(2), k = c * win.kh() * win.kw();
         Tensor cols = columns(x, win);
-        Tensor perImage = g3.matmul(cols.transpose(1, 2));            // [N, O, L] · [N, L, K] → [N, O, K]
-        releaseScratch(cols, x);
-        Tensor dw = perImage.sum(0);
-        perImage.release();
+        Tensor dw;
+        if (2L * l * (o + k) < 3L * o * k) {
+            Tensor a = g3.permute(1, 0, 2).contiguous(), b = cols.permute(1, 0, 2).contiguous();   // [O, N, L], [K, N, L]
+            dw = a.reshape(o, n * l).matmul(b.reshape(k, n * l).t());
+            releaseScratch(a, dy);
+            releaseScratch(b, cols);
+            releaseScratch(cols, x);
+        } else {
+            Tensor perImage = g3.matmul(cols.transpose(1, 2));            // [N, O, L] · [N, L, K] → [N, O, K]
+            releaseScratch(cols, x);
+            dw = perImage.sum(0);
+            perImage.release();
+        }
         return dw.reshape(o, c, win.kh(), win.kw());
     }
 
@@ -61,8 +77,8 @@ public final class Im2colConv {
         return isPointwise(win) ? x.reshape(x.size(0), x.size(1), -1) : x.unfold2d(win, 0f);
     }
 
-    /** Releases an unfolded column matrix; a pointwise "column matrix" is a view of x and stays. */
-    private static void releaseScratch(Tensor cols, Tensor x) {
-        if (cols.storage() != x.storage()) cols.release();
+    /** Releases a scratch tensor made from {@code source} unless it is a view of it (a pointwise column matrix, an already contiguous permute). */
+    private static void releaseScratch(Tensor scratch, Tensor source) {
+        if (scratch.storage() != source.storage()) scratch.release();
     }
 }

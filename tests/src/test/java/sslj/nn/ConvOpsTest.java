@@ -72,6 +72,10 @@ class ConvOpsTest {
     @Test void pointwiseStride2() { check(2, 4, 7, 6, 3, Window2d.square(1, 2, 0, 1)); }
     @Test void stem7x7Stride2BatchOne() { check(1, 3, 17, 15, 5, Window2d.square(7, 2, 3, 1)); }
     @Test void nonSquare() { check(2, 2, 6, 9, 3, new Window2d(2, 3, 2, 1, 1, 0, 1, 2)); }
+    // few output positions and many channels: the filter gradient as one [O, N·L]·[N·L, K] product
+    @Test void latePositionsFewManyChannels() { check(3, 8, 4, 4, 16, Window2d.square(3, 2, 1, 1)); }
+    @Test void latePositionsBatchOne() { check(1, 8, 3, 3, 12, Window2d.square(3, 1, 1, 1)); }
+    @Test void latePositionsPointwise() { check(2, 32, 2, 2, 24, Window2d.square(1, 1, 0, 1)); }
 
     @Test void stridedOperands() {
         Window2d win = Window2d.square(3, 1, 1, 1);
