@@ -79,10 +79,10 @@ public final class CpuBackend implements Backend {
 
     @Override public Tensor fold2d(Tensor cols, Window2d window, int h, int w) { return CpuWindow.fold(cols, window, h, w); }
 
-    @Override public Tensor conv2d(Tensor x, Tensor w, Window2d window) { return Im2colConv.forward(x, w, window); }
+    @Override public Tensor conv2d(Tensor x, Tensor w, Window2d window) { return CpuConv.forward(x, w, window); }
 
     @Override public Tensor conv2dBackwardData(Tensor dy, Tensor w, Window2d window, int h, int wd) {
-        return Im2colConv.backwardData(dy, w, window, h, wd);
+        return CpuConv.backwardData(dy, w, window, h, wd);
     }
 
     @Override public Tensor conv2dBackwardFilter(Tensor x, Tensor dy, Window2d window) { return Im2colConv.backwardFilter(x, dy, window); }

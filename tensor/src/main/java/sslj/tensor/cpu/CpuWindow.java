@@ -29,35 +29,40 @@ final class CpuWindow {
         float[] src = Strided.data(xc), dst = Strided.data(out);
         int base = xc.offset();
         CpuParallel.forRange(n * c, 1, (lo, hi) -> {
-            for (int plane = lo; plane < hi; plane++) {
-                int in0 = base + plane * h * wd;          // plane (n, c) of the input
-                int out0 = plane * rows * l;              // its kh·kw rows of cols
-                for (int i = 0; i < w.kh(); i++) {
-                    for (int j = 0; j < w.kw(); j++) {
-                        int row = out0 + (i * w.kw() + j) * l;
-                        for (int y = 0; y < oh; y++) {
-                            int iy = y * w.strideH() - w.padH() + i * w.dilH();
-                            int o = row + y * ow;
-                            if (iy < 0 || iy >= h) {      // the whole output row reads padding
-                                Arrays.fill(dst, o, o + ow, padValue);
-                                continue;
-                            }
-                            int srcRow = in0 + iy * wd, sw = w.strideW();
-                            int x0 = j * w.dilW() - w.padW();
-                            int in = firstInside(x0, sw, ow), past = pastInside(x0, sw, wd, ow);
-                            for (int xo = 0; xo < in; xo++) dst[o + xo] = padValue; // a pixel or two: no call
-                            if (sw == 1 && past > in) {
-                                System.arraycopy(src, srcRow + x0 + in, dst, o + in, past - in);
-                            } else {
-                                for (int xo = in; xo < past; xo++) dst[o + xo] = src[srcRow + xo * sw + x0];
-                            }
-                            for (int xo = Math.max(in, past); xo < ow; xo++) dst[o + xo] = padValue;
-                        }
-                    }
-                }
-            }
+            for (int plane = lo; plane < hi; plane++) unfoldPlane(src, base + plane * h * wd, h, wd, w, padValue, dst, plane * rows * l);
         });
         return out;
+    }
+
+    /**
+     * The kh·kw rows of cols that one input plane gives: plane x[in0 .. in0 + h·wd) into
+     * dst[out0 .. out0 + kh·kw·L), row (i·kw + j), column oh·OW + ow.
+     */
+    static void unfoldPlane(float[] src, int in0, int h, int wd, Window2d w, float padValue, float[] dst, int out0) {
+        int oh = w.outH(h), ow = w.outW(wd), l = oh * ow;
+        for (int i = 0; i < w.kh(); i++) {
+            for (int j = 0; j < w.kw(); j++) {
+                int row = out0 + (i * w.kw() + j) * l;
+                for (int y = 0; y < oh; y++) {
+                    int iy = y * w.strideH() - w.padH() + i * w.dilH();
+                    int o = row + y * ow;
+                    if (iy < 0 || iy >= h) {      // the whole output row reads padding
+                        Arrays.fill(dst, o, o + ow, padValue);
+                        continue;
+                    }
+                    int srcRow = in0 + iy * wd, sw = w.strideW();
+                    int x0 = j * w.dilW() - w.padW();
+                    int in = firstInside(x0, sw, ow), past = pastInside(x0, sw, wd, ow);
+                    for (int xo = 0; xo < in; xo++) dst[o + xo] = padValue; // a pixel or two: no call
+                    if (sw == 1 && past > in) {
+                        System.arraycopy(src, srcRow + x0 + in, dst, o + in, past - in);
+                    } else {
+                        for (int xo = in; xo < past; xo++) dst[o + xo] = src[srcRow + xo * sw + x0];
+                    }
+                    for (int xo = Math.max(in, past); xo < ow; xo++) dst[o + xo] = padValue;
+                }
+            }
+        }
     }
 
     /** The first output column xo whose input column xo·sw + x0 is ≥ 0 (at most ow). */
@@ -79,24 +84,26 @@ final class CpuWindow {
         float[] src = Strided.data(cc), dst = Strided.data(out);
         int base = cc.offset();
         CpuParallel.forRange(n * c, 1, (lo, hi) -> {
-            for (int plane = lo; plane < hi; plane++) {
-                int out0 = plane * h * wd;
-                int in0 = base + plane * rows * l;
-                for (int i = 0; i < w.kh(); i++) {
-                    for (int j = 0; j < w.kw(); j++) {
-                        int row = in0 + (i * w.kw() + j) * l;
-                        for (int y = 0; y < oh; y++) {
-                            int iy = y * w.strideH() - w.padH() + i * w.dilH();
-                            if (iy < 0 || iy >= h) continue;   // padding: nothing to give back
-                            int dstRow = out0 + iy * wd, o = row + y * ow, sw = w.strideW();
-                            int x0 = j * w.dilW() - w.padW();
-                            int past = pastInside(x0, sw, wd, ow);
-                            for (int xo = firstInside(x0, sw, ow); xo < past; xo++) dst[dstRow + xo * sw + x0] += src[o + xo];
-                        }
-                    }
-                }
-            }
+            for (int plane = lo; plane < hi; plane++) foldPlane(src, base + plane * rows * l, w, h, wd, dst, plane * h * wd);
         });
         return out;
+    }
+
+    /** Adds the kh·kw rows src[in0 ..) of one plane's columns onto the image plane dst[out0 .. out0 + h·wd). */
+    static void foldPlane(float[] src, int in0, Window2d w, int h, int wd, float[] dst, int out0) {
+        int oh = w.outH(h), ow = w.outW(wd), l = oh * ow;
+        for (int i = 0; i < w.kh(); i++) {
+            for (int j = 0; j < w.kw(); j++) {
+                int row = in0 + (i * w.kw() + j) * l;
+                for (int y = 0; y < oh; y++) {
+                    int iy = y * w.strideH() - w.padH() + i * w.dilH();
+                    if (iy < 0 || iy >= h) continue;   // padding: nothing to give back
+                    int dstRow = out0 + iy * wd, o = row + y * ow, sw = w.strideW();
+                    int x0 = j * w.dilW() - w.padW();
+                    int past = pastInside(x0, sw, wd, ow);
+                    for (int xo = firstInside(x0, sw, ow); xo < past; xo++) dst[dstRow + xo * sw + x0] += src[o + xo];
+                }
+            }
+        }
     }
 }
