@@ -55,7 +55,7 @@ public final class FrozenEvaluation {
         if (e.baselines) {
             add(table, PIXELS, Features.pixels(train, TrainData.normalize(o)), Features.pixels(test, TrainData.normalize(o)));
             Module rnd = EvalModels.randomInit(o, device);
-            add(table, RANDOM + " (" + o.encoder + " w" + o.width + ")", extract(rnd, train, "random-init"), extract(rnd, test, "random-init"));
+            add(table, RANDOM + " (" + o.encoder + " w" + o.width + (o.stem.equals("small") ? "" : " " + o.stem + " stem") + ")", extract(rnd, train, "random-init"), extract(rnd, test, "random-init"));
         }
         if (e.supervised != null) {
             double acc = EvalModels.supervisedAccuracy(e.supervised, o, test, device);
