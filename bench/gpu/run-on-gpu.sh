@@ -9,6 +9,13 @@
 #                                          (GPU tests FAIL rather than skip when the GPU is missing there),
 #                                          JMH benchmarks matching $GPU_BENCH, and OUT_DIR/summary.md
 #
+#   bench/gpu/run-on-gpu.sh data           on the build machine: copy the full Fashion-MNIST (.gz, 30 MB) into
+#                                          .gpu-data/ (carry it in a call of its own: .gpu/ + data > 64 MiB)
+#   bench/gpu/run-on-gpu.sh ssl OUT METHOD [EPOCHS [ARGS...]]
+#                                          on the GPU machine: pretrain METHOD (simclr | mocov2 | byol) on all
+#                                          60,000 images with --device cuda, then its linear probe and kNN with
+#                                          the baselines; the issue-6 settings, ARGS appended (they win)
+#
 # Environment for `run`:
 #   GPU_BENCH   regex of benchmarks to run (default "Gpu|Cuda"); an empty match skips JMH with a message
 #   SSLJ_GPU    "required" (default when nvidia-smi lists a GPU) or "optional" (default otherwise: the
@@ -267,8 +274,59 @@ run() {
     exit "$JUNIT_RC"
 }
 
+# ---------------------------------------------------------------------------------------------------
+data() {
+    local src="${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}" f
+    mkdir -p "$ROOT/.gpu-data/fashion-mnist"
+    for f in train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz; do
+        [ -f "$src/$f" ] || { log "ERROR: $src/$f not found (README's set-up installs dataset-fashion-mnist)"; exit 1; }
+        cp "$src/$f" "$ROOT/.gpu-data/fashion-mnist/"
+    done
+    log "copied Fashion-MNIST to .gpu-data/fashion-mnist ($(du -sm "$ROOT/.gpu-data" | cut -f1) MiB)"
+}
+
+# The issue-6 runs: one method per call (a 10-minute device call holds one pretraining and its probe).
+# Settings of the CPU runs (bench/RESULTS.md) at width 16: ~4,000 images/s on an H100 (GPU run 3), so 20
+# epochs of 60,000 images and the probe fit one call.
+ssl() {
+    local out="${1:?usage: run-on-gpu.sh ssl OUT METHOD [EPOCHS [ARGS...]]}" method="${2:?method: simclr | mocov2 | byol}"
+    local epochs="${3:-20}"
+    shift 3 2>/dev/null || shift $#
+    local main settings
+    case "$method" in
+        simclr) main=SimClrMain; settings=(--lr 0.85 --temperature 0.2) ;;
+        mocov2) main=MocoMain; settings=(--version 2 --lr 0.15) ;;
+        byol) main=ByolMain; settings=(--lr 0.5 --momentum 0.99) ;;
+        *) log "ERROR: unknown method $method (simclr | mocov2 | byol)"; exit 2 ;;
+    esac
+    [ -d "$ROOT/.gpu-data/fashion-mnist" ] || { log "ERROR: .gpu-data/fashion-mnist missing: run 'data' on the build machine and carry .gpu-data"; exit 1; }
+    mkdir -p "$out"
+    out="$(cd "$out" && pwd)"
+    pick_java || exit 1
+    local tmp cp
+    tmp="$(mktemp -d)"
+    cp="$(test_classpath)"
+    local jvm=(--add-modules=jdk.incubator.vector -Xss4m -Xmx24g "-Djava.io.tmpdir=$tmp")
+    local common=(--device "${SSL_DEVICE:-cuda}" --data-dir "$ROOT/.gpu-data/fashion-mnist" --epochs "$epochs" --batch-size 256
+                  --width 16 --crop-min 0.3 --workers 8 --log-every 50)
+    log "$main ${settings[*]} ${common[*]} $* -> $out/$method"
+    "$JAVA" "${jvm[@]}" -cp "$cp" "sslj.ssl.$main" "${settings[@]}" "${common[@]}" --out "$out/$method" "$@" \
+        >"$out/$method.log" 2>&1
+    local rc=$?
+    grep "done" "$out/$method.log" | tail -3 >&2
+    [ $rc = 0 ] || { log "training exited with $rc (see $out/$method.log)"; rm -rf "$tmp"; exit $rc; }
+    "$JAVA" "${jvm[@]}" -cp "$cp" sslj.ssl.LinearProbeMain --pretrained "$out/$method" --device "${SSL_DEVICE:-cuda}" \
+        --data-dir "$ROOT/.gpu-data/fashion-mnist" --workers 8 --out "$out/$method-probe" >"$out/$method-probe.log" 2>&1
+    rc=$?
+    tail -8 "$out/$method-probe.log" >&2
+    rm -rf "$tmp"
+    exit $rc
+}
+
 case "${1:-}" in
     prepare) prepare ;;
     run) shift; run "$@" ;;
-    *) echo "usage: $0 prepare | run OUT_DIR" >&2; exit 2 ;;
+    data) data ;;
+    ssl) shift; ssl "$@" ;;
+    *) echo "usage: $0 prepare | run OUT_DIR | data | ssl OUT METHOD [EPOCHS [ARGS...]]" >&2; exit 2 ;;
 esac
