@@ -307,11 +307,17 @@ ssl() {
     tmp="$(mktemp -d)"
     cp="$(test_classpath)"
     local jvm=(--add-modules=jdk.incubator.vector -Xss4m -Xmx24g "-Djava.io.tmpdir=$tmp")
-    local common=(--device "${SSL_DEVICE:-cuda}" --data-dir "$ROOT/.gpu-data/fashion-mnist" --epochs "$epochs" --batch-size 256
-                  --width 16 --crop-min 0.3 --workers 8 --log-every 50)
-    log "$main ${settings[*]} ${common[*]} $* -> $out/$method"
-    "$JAVA" "${jvm[@]}" -cp "$cp" "sslj.ssl.$main" "${settings[@]}" "${common[@]}" --out "$out/$method" "$@" \
-        >"$out/$method.log" 2>&1
+    local defaults=("${settings[@]}" --device "${SSL_DEVICE:-cuda}" --data-dir "$ROOT/.gpu-data/fashion-mnist" --epochs "$epochs"
+                    --batch-size 256 --width 16 --crop-min 0.3 --workers 8 --log-every 50)
+    # ARGS win: a default "--name value" pair is dropped when ARGS name the same option (the mains refuse twice)
+    local given=" " a opts=() i
+    for a in "$@"; do case "$a" in --*) given+="${a%%=*} " ;; esac; done
+    for ((i = 0; i < ${#defaults[@]}; i += 2)); do
+        case "$given" in *" ${defaults[i]} "*) ;; *) opts+=("${defaults[i]}" "${defaults[i + 1]}") ;; esac
+    done
+    opts+=("$@")
+    log "$main ${opts[*]} -> $out/$method"
+    "$JAVA" "${jvm[@]}" -cp "$cp" "sslj.ssl.$main" "${opts[@]}" --out "$out/$method" >"$out/$method.log" 2>&1
     local rc=$?
     grep "done" "$out/$method.log" | tail -3 >&2
     [ $rc = 0 ] || { log "training exited with $rc (see $out/$method.log)"; rm -rf "$tmp"; exit $rc; }
