@@ -107,8 +107,10 @@ public final class CurvePlot {
         g.rotate(-Math.PI / 2);
         centred(g, panel.yLabel(), -(yTop + yBottom) / 2, 22);
         g.setTransform(saved);
-        // lines, points and the legend
-        int legendY = yTop + 18;
+        // lines, points and the legend (right-aligned inside the frame, as wide as its longest entry)
+        int legendY = yTop + 18, widest = 0;
+        for (Series ser : panel.series()) widest = Math.max(widest, fm.stringWidth(legendText(ser)));
+        int lx = legendX(x1, x2, widest);
         for (int s = 0; s < panel.series().size(); s++) {
             Series ser = panel.series().get(s);
             Color c = PALETTE[s % PALETTE.length];
@@ -124,13 +126,25 @@ public final class CurvePlot {
                 py = y;
             }
             g.setStroke(new BasicStroke(1f));
-            int lx = x2 - 200;
             g.drawLine(lx, legendY - 4, lx + 24, legendY - 4);
             g.setColor(Color.BLACK);
-            String last = lastFinite(ser.y());
-            g.drawString(ser.name() + (last.isEmpty() ? "" : " (last " + last + ")"), lx + 30, legendY);
+            g.drawString(legendText(ser), lx + 30, legendY);
             legendY += 16;
         }
+    }
+
+    private static String legendText(Series ser) {
+        String last = lastFinite(ser.y());
+        return ser.name() + (last.isEmpty() ? "" : " (last " + last + ")");
+    }
+
+    /**
+     * Where a legend whose longest text is {@code widest} px starts: its line sample (30 px) and text end
+     * 8 px inside the right edge x2, but it never starts left of x1 + 8 (a very long name is then cut by
+     * the image edge rather than drawn over the y axis).
+     */
+    static int legendX(int x1, int x2, int widest) {
+        return Math.max(x1 + 8, x2 - 8 - 30 - widest);
     }
 
     /** [min, max] of x or of the finite y values, widened when flat or empty. */

@@ -18,6 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** curves.png from a metrics.jsonl, headless. */
 class CurvePlotTest {
 
+    /** The legend ends inside the frame whatever its width; a legend too wide still starts right of the y axis. */
+    @Test
+    void theLegendFitsItsLongestEntry() {
+        assertEquals(800 - 8 - 30 - 120, CurvePlot.legendX(80, 800, 120));
+        assertEquals(800 - 8 - 30 - 400, CurvePlot.legendX(80, 800, 400));   // the old fixed 200 px would overrun
+        assertEquals(88, CurvePlot.legendX(80, 800, 5000));
+    }
+
     @Test
     void plotsLossAndAccuracyFromMetrics(@TempDir Path dir) throws IOException {
         org.junit.jupiter.api.Assumptions.assumeTrue(PlotSupport.available(), "this Java runtime has no java.desktop module");
