@@ -286,11 +286,13 @@ data() {
 }
 
 # The issue-6 runs: one method per call (a 10-minute device call holds one pretraining and its probe).
-# Settings of the CPU runs (bench/RESULTS.md) at width 16: ~4,000 images/s on an H100 (GPU run 3), so 20
-# epochs of 60,000 images and the probe fit one call.
+# Settings of the CPU runs (bench/RESULTS.md), but width 32: on the CPU, width 8 plateaued just under raw
+# pixels whether trained on 10,000 or 60,000 images, so capacity is the next thing to give. Width 16 ran at
+# ~4,000 images/s on an H100 (GPU run 3); width 32 has 4x its FLOPs, hence 10 epochs by default. A call cut
+# off by the time limit leaves a checkpoint per epoch: the same command with ARGS --resume continues it.
 ssl() {
     local out="${1:?usage: run-on-gpu.sh ssl OUT METHOD [EPOCHS [ARGS...]]}" method="${2:?method: simclr | mocov2 | byol}"
-    local epochs="${3:-20}"
+    local epochs="${3:-10}"
     shift 3 2>/dev/null || shift $#
     local main settings
     case "$method" in
@@ -308,7 +310,7 @@ ssl() {
     cp="$(test_classpath)"
     local jvm=(--add-modules=jdk.incubator.vector -Xss4m -Xmx24g "-Djava.io.tmpdir=$tmp")
     local defaults=("${settings[@]}" --device "${SSL_DEVICE:-cuda}" --data-dir "$ROOT/.gpu-data/fashion-mnist" --epochs "$epochs"
-                    --batch-size 256 --width 16 --crop-min 0.3 --workers 8 --log-every 50)
+                    --batch-size 256 --width 32 --crop-min 0.3 --workers 8 --log-every 50)
     # ARGS win: a default "--name value" pair is dropped when ARGS name the same option (the mains refuse twice)
     local given=" " a opts=() i
     for a in "$@"; do case "$a" in --*) given+="${a%%=*} " ;; esac; done
