@@ -49,6 +49,8 @@ public final class InstDiscMain {
                     if (m > 1) throw new Options.OptionsException("--z-momentum must be in [0, 1], got " + v);
                     return v.trim();
                 });
+        o.addOption("bank-init", "HOW", "memory bank before training: random (paper) | features (the untrained network's features of the images)",
+                "random", true, Options.choice("bank-init", "random", "features"));
         o.addOption("bank-momentum", "X", "momentum of the memory-bank update", Float.toString(c.bankMomentum()), true,
                 v -> {
                     double m = Double.parseDouble(Options.number("bank-momentum", 0, false).apply(v));
@@ -80,6 +82,8 @@ public final class InstDiscMain {
         InstDisc.Config cfg = new InstDisc.Config(InstDisc.Config.defaults().dim(), o.queueSize, (float) o.temperature,
                 (float) o.optionDouble("bank-momentum"), (float) o.optionDouble("proximal"), o.seed, (float) o.optionDouble("z-momentum"));
         InstDisc method = new InstDisc(encoder, encoder.featureDim(), train.size(), cfg, device, gen);
+        // A resumed run loads its bank from the checkpoint: only a fresh one is initialised here.
+        if (o.option("bank-init").equals("features") && !o.resume) method.initBankFromFeatures(train, TrainData.normalize(o), o.workers);
         List<EpochMonitor> ms = monitors != null ? monitors : sslj.ssl.train.Monitors.standard(o, method, train, TrainData.test(o));
         return SslTrainer.run(o, method, train, ms, stopAfter);
     }

@@ -11,12 +11,14 @@ import sslj.nn.optim.ParamGroup;
 import sslj.nn.optim.SGD;
 import sslj.ssl.data.Batch;
 import sslj.ssl.data.ColorJitter;
+import sslj.ssl.data.Dataset;
 import sslj.ssl.data.Compose;
 import sslj.ssl.data.HorizontalFlip;
 import sslj.ssl.data.MultiView;
 import sslj.ssl.data.RandomGrayscale;
 import sslj.ssl.data.RandomResizedCrop;
 import sslj.ssl.data.Transform;
+import sslj.ssl.train.Features;
 import sslj.ssl.train.Options;
 import sslj.ssl.train.TrainData;
 import sslj.tensor.Device;
@@ -85,6 +87,27 @@ public final class InstDisc implements SslMethod {
     @Override public Module encoder() { return net.encoder(); }
 
     public MemoryBank bank() { return bank; }
+
+    /**
+     * Fills every bank row with the current network's feature of its image (un-augmented, eval mode,
+     * L2-normalised): {@code --bank-init features}. With the paper's random rows, Z is estimated at step 1
+     * against a well-spread random bank that the network's far more similar features then replace, and
+     * with Z fixed the NCE terms of the negatives grow until training diverges (bench/RESULTS.md); started
+     * from the network's own features, the first Z is estimated against what the bank will hold.
+     */
+    public void initBankFromFeatures(Dataset images, Transform transform, int workers) {
+        if (images.size() != bank.size()) {
+            throw new IllegalArgumentException("InstDisc.initBankFromFeatures: " + images.size() + " images for a bank of " + bank.size() + " rows");
+        }
+        boolean training = net.isTraining();
+        net.eval();
+        try {
+            Tensor f = Features.extract(net, images, transform, device, 256, workers).features().to(device);
+            bank.load(Map.of("bank", f.l2Normalize(1)));
+        } finally {
+            net.train(training);
+        }
+    }
 
     /** log Z, NaN before the first step. */
     public double logZ() { return logZ; }

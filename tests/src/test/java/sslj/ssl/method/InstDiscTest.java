@@ -205,6 +205,38 @@ class InstDiscTest {
         assertTrue(m.containsKey("knn_acc") && m.containsKey("align") && Double.isFinite(m.get("align")), m.toString());
     }
 
+    /** --bank-init features: every row becomes the normalised eval-mode feature of its own image. */
+    @Test
+    void theBankCanStartFromTheNetworksFeatures() {
+        ArrayDataset images = eightByEight(12, 5);
+        InstDisc m = tiny(12, 0f);
+        sslj.ssl.data.Transform t = sslj.ssl.train.TrainData.normalize(InstDiscMain.defaults().parse());
+        m.initBankFromFeatures(images, t, 0);
+        Tensor want = sslj.ssl.train.Features.extract(m.trainable(), images, t, Device.CPU, 5, 0).features().l2Normalize(1);
+        sslj.testing.Close.assertClose("bank rows = the images' normalised features", sslj.testing.Close.toDouble(want.toFloatArray()),
+                m.bank().bank().toFloatArray(), 1e-6, 1e-5);
+        assertTrue(m.trainable().isTraining(), "the network is back in training mode");
+        assertThrows(IllegalArgumentException.class, () -> m.initBankFromFeatures(eightByEight(11, 5), t, 0));
+    }
+
+    /** n random 8×8 images, what the tiny encoder takes. */
+    private static ArrayDataset eightByEight(int n, long seed) {
+        byte[] px = new byte[n * 64];
+        new java.util.Random(seed).nextBytes(px);
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) labels[i] = i % 10;
+        return new ArrayDataset(px, labels, 1, 8, 8, 10, "tiny 8x8 " + n);
+    }
+
+    @Test
+    void mainWithBankInitFeaturesTrains(@TempDir Path out) throws Exception {
+        Options o = InstDiscMain.defaults().parse(TinyMainRuns.fast(out, "--queue-size", "16", "--bank-init", "features"));
+        List<SslTrainer.EpochResult> r = InstDiscMain.run(o, TinyMainRuns.dataset(24, 2), List.of(), 1);
+        assertTrue(Double.isFinite(r.get(0).loss()));
+        assertTrue(java.nio.file.Files.readString(out.resolve("options.txt")).contains("--bank-init features"));
+        assertThrows(Options.OptionsException.class, () -> InstDiscMain.defaults().parse("--bank-init", "zeros"));
+    }
+
     @Test
     void mainTrainsAnEpochAndSavesTheBank(@TempDir Path out) throws Exception {
         Options o = InstDiscMain.defaults().parse(TinyMainRuns.fast(out, "--queue-size", "16"));
