@@ -83,6 +83,13 @@ public final class BatchNormOps {
 
     // ---------------------------------------------------------------- checks and shapes
 
+    /** S, the product of the sizes after the channel dim: a backend sees x as [N, C, S]. */
+    public static int planeSize(Tensor x) {
+        int s = 1;
+        for (int d = 2; d < x.dim(); d++) s *= x.size(d);
+        return s;
+    }
+
     /** Every dim but the channel dim 1. */
     static int[] reducedDims(Tensor x) {
         int[] dims = new int[x.dim() - 1];

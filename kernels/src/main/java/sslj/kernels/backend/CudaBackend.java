@@ -12,6 +12,7 @@ import sslj.kernels.runtime.DevicePtr;
 import sslj.kernels.runtime.GpuLibraries;
 import sslj.kernels.runtime.GpuRuntime;
 import sslj.tensor.Backend;
+import sslj.tensor.BatchNormOps;
 import sslj.tensor.BinaryOp;
 import sslj.tensor.Device;
 import sslj.tensor.Generator;
@@ -514,7 +515,7 @@ public final class CudaBackend implements Backend {
         int c = x.size(1);
         Tensor mean = result(c), var = result(c);
         try (Staged st = new Staged()) {
-            batchNorm.stats(st.ptr(x), ptr(mean), ptr(var), x.size(0), c, plane(x));
+            batchNorm.stats(st.ptr(x), ptr(mean), ptr(var), x.size(0), c, BatchNormOps.planeSize(x));
         }
         return new Tensor[] {mean, var};
     }
@@ -524,7 +525,7 @@ public final class CudaBackend implements Backend {
         Tensor y = result(x.shape());
         try (Staged st = new Staged()) {
             batchNorm.apply(st.ptr(x), st.ptr(mean), st.ptr(invstd), gamma == null ? null : st.ptr(gamma), beta == null ? null : st.ptr(beta),
-                    ptr(y), x.size(0), x.size(1), plane(x));
+                    ptr(y), x.size(0), x.size(1), BatchNormOps.planeSize(x));
         }
         return y;
     }
@@ -535,17 +536,11 @@ public final class CudaBackend implements Backend {
         Tensor dx = result(x.shape()), dgamma = result(c), dbeta = result(c);
         try (Staged st = new Staged()) {
             batchNorm.backward(st.ptr(g), st.ptr(x), st.ptr(mean), st.ptr(invstd), gamma == null ? null : st.ptr(gamma),
-                    ptr(dx), ptr(dgamma), ptr(dbeta), x.size(0), c, plane(x), training);
+                    ptr(dx), ptr(dgamma), ptr(dbeta), x.size(0), c, BatchNormOps.planeSize(x), training);
         }
         return new Tensor[] {dx, dgamma, dbeta};
     }
 
-    /** The product of the sizes after the channel dim. */
-    private static int plane(Tensor x) {
-        int s = 1;
-        for (int d = 2; d < x.dim(); d++) s *= x.size(d);
-        return s;
-    }
 
     // ---------------------------------------------------------------- index ops and sorting (CudaIndexOps)
 

@@ -1,5 +1,6 @@
 package sslj.tensor.cpu;
 
+import sslj.tensor.BatchNormOps;
 import sslj.tensor.Device;
 import sslj.tensor.Tensor;
 
@@ -22,7 +23,7 @@ final class CpuBatchNorm {
     static Tensor[] stats(Device device, Tensor x) {
         Tensor xc = x.contiguous();
         float[] a = Strided.data(xc);
-        int off = xc.offset(), n = x.size(0), c = x.size(1), s = plane(x);
+        int off = xc.offset(), n = x.size(0), c = x.size(1), s = BatchNormOps.planeSize(x);
         double m = (double) n * s;
         float[] mean = new float[c], var = new float[c];
         CpuParallel.forRange(c, grain(n, s), (lo, hi) -> {
@@ -41,7 +42,7 @@ final class CpuBatchNorm {
     static Tensor apply(Device device, Tensor x, Tensor mean, Tensor invstd, Tensor gamma, Tensor beta) {
         Tensor xc = x.contiguous();
         float[] a = Strided.data(xc);
-        int off = xc.offset(), n = x.size(0), c = x.size(1), s = plane(x);
+        int off = xc.offset(), n = x.size(0), c = x.size(1), s = BatchNormOps.planeSize(x);
         float[] mu = mean.toFloatArray(), r = invstd.toFloatArray();
         float[] g = gamma == null ? null : gamma.toFloatArray(), b = beta == null ? null : beta.toFloatArray();
         Tensor y = CpuBackend.empty(device, x.shape());
@@ -66,7 +67,7 @@ final class CpuBatchNorm {
     static Tensor[] backward(Device device, Tensor grad, Tensor x, Tensor mean, Tensor invstd, Tensor gamma, boolean training) {
         Tensor xc = x.contiguous(), gc = grad.contiguous();
         float[] a = Strided.data(xc), gr = Strided.data(gc);
-        int xo = xc.offset(), go = gc.offset(), n = x.size(0), c = x.size(1), s = plane(x);
+        int xo = xc.offset(), go = gc.offset(), n = x.size(0), c = x.size(1), s = BatchNormOps.planeSize(x);
         float[] mu = mean.toFloatArray(), r = invstd.toFloatArray(), gm = gamma == null ? null : gamma.toFloatArray();
         double m = (double) n * s;
         float[] dgamma = new float[c], dbeta = new float[c];
@@ -104,12 +105,6 @@ final class CpuBatchNorm {
         return new Tensor[] {dx, of(device, dgamma), of(device, dbeta)};
     }
 
-    /** S: the product of the sizes after the channel dim. */
-    private static int plane(Tensor x) {
-        int s = 1;
-        for (int d = 2; d < x.dim(); d++) s *= x.size(d);
-        return s;
-    }
 
     /** Channels per task so that each task has at least {@link #GRAIN} values. */
     private static int grain(int n, int s) {
