@@ -109,8 +109,8 @@ public class GpuTrainStepBench {
     @TearDown(Level.Iteration)
     public void reportIteration() {
         if (iterSteps > 0) {
-            System.out.printf("[GpuTrainStepBench] SimCLR step, ResNet-18 w16, 2x%d views 1x28x28, convs on %s: %.2f ms per step (%d steps; %s)%n",
-                    batch, path, iterNanos / 1e6 / iterSteps, iterSteps, backend.memoryStats());
+            System.out.printf("[GpuTrainStepBench] SimCLR step, ResNet-18 w16, 2x%d views 1x28x28, convs on %s, batch norm on %s: %.2f ms per step (%d steps; %s)%n",
+                    batch, path, backend.batchNormPath(), iterNanos / 1e6 / iterSteps, iterSteps, backend.memoryStats());
         }
         iterNanos = 0;
         iterSteps = 0;

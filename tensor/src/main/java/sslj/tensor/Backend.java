@@ -122,6 +122,17 @@ public interface Backend {
     /** y = (x − mean[c]) · invstd[c] · gamma[c] + beta[c]; gamma and beta are both null without affine. */
     Tensor batchNormApply(Tensor x, Tensor mean, Tensor invstd, Tensor gamma, Tensor beta);
 
+    /**
+     * The training forward in one call: {y, mean [C], biased variance [C], invstd [C]} with the batch's own
+     * statistics, invstd = 1/√(var + eps). By default {@link #batchNormStats} then {@link #batchNormApply};
+     * a backend with a fused kernel for the whole step (cuDNN's) overrides it.
+     */
+    default Tensor[] batchNormForwardTraining(Tensor x, Tensor gamma, Tensor beta, float eps) {
+        Tensor[] stats = batchNormStats(x);
+        Tensor invstd = stats[1].add(eps).rsqrt();
+        return new Tensor[] {batchNormApply(x, stats[0], invstd, gamma, beta), stats[0], stats[1], invstd};
+    }
+
     /** {dx, dgamma [C], dbeta [C]}: the training-mode dx when {@code training}, else the eval-mode one; gamma null = 1. */
     Tensor[] batchNormBackward(Tensor g, Tensor x, Tensor mean, Tensor invstd, Tensor gamma, boolean training);
 

@@ -37,6 +37,19 @@ public final class BatchNormOps {
     }
 
     /**
+     * The training forward, statistics and normalisation in one step: {y, μ [C], σ² [C] (biased), invstd
+     * [C]} with invstd = 1/√(σ² + eps). One Backend call (cuDNN's fused kernel on a GPU where it loaded;
+     * elsewhere {@link #stats} then {@link #apply}).
+     */
+    public static Tensor[] forwardTraining(Tensor x, Tensor gamma, Tensor beta, float eps) {
+        checkInput("batchNormForwardTraining", x);
+        checkChannels("batchNormForwardTraining", x, "gamma", gamma, "beta", beta);
+        if ((gamma == null) != (beta == null)) throw new IllegalArgumentException("batchNormForwardTraining: give both gamma and beta, or neither");
+        if (!(eps > 0)) throw new IllegalArgumentException("batchNormForwardTraining: eps must be > 0, got " + eps);
+        return x.backend().batchNormForwardTraining(x, gamma, beta, eps);
+    }
+
+    /**
      * {dx, dγ [C], dβ [C]} from the incoming gradient g (x's shape), x and the mean and invstd the forward
      * used; gamma null means γ = 1. dx is that of the training formula when {@code training} (the
      * statistics came from x), else that of the eval formula.

@@ -79,6 +79,13 @@ class BatchNormOpsTest {
                     Close.assertClose("dgamma " + w, new int[] {c}, want[2], d[1], 1e-4, 1e-4);
                     Close.assertClose("dbeta " + w, new int[] {c}, want[3], d[2], 1e-4, 1e-4);
                 }
+                Tensor[] step = BatchNormOps.forwardTraining(x, ga, be, EPS);      // the one-call training forward
+                Close.assertClose("forwardTraining y " + what, shape, want[0], step[0], 1e-5, 1e-4);
+                Close.assertClose("forwardTraining mean " + what, new int[] {c}, want[4], step[1], 1e-5, 1e-5);
+                Close.assertClose("forwardTraining var " + what, new int[] {c}, want[5], step[2], 1e-5, 1e-5);
+                double[] invstd = new double[c];
+                for (int ch = 0; ch < c; ch++) invstd[ch] = 1 / Math.sqrt(want[5][ch] + EPS);
+                Close.assertClose("forwardTraining invstd " + what, new int[] {c}, invstd, step[3], 1e-5, 1e-5);
             }
         }
     }
@@ -123,13 +130,20 @@ class BatchNormOpsTest {
     }
 
     private void theCudaBackendMatchesTheCpu(Device dev, int[] shape) {
+        theCudaBackendMatchesTheCpu(dev, shape, true);
+    }
+
+    /** Every batch-norm op, and the one-call training forward with a training backward fed by it, on dev and on the CPU. */
+    private void theCudaBackendMatchesTheCpu(Device dev, int[] shape, boolean affine) {
         int c = shape[1];
         Tensor x = rand(9, 2f, 1f, shape), g = rand(10, 1f, 0f, shape), gamma = rand(11, 1f, 1f, c), beta = rand(12, 1f, 0f, c);
-        Devices.assertMatchesCpu("batch norm ops " + java.util.Arrays.toString(shape), dev, d -> {
-            Tensor xd = x.to(d), gd = g.to(d), ga = gamma.to(d), be = beta.to(d);
+        Devices.assertMatchesCpu("batch norm ops " + java.util.Arrays.toString(shape) + (affine ? "" : " without affine"), dev, d -> {
+            Tensor xd = x.to(d), gd = g.to(d), ga = affine ? gamma.to(d) : null, be = affine ? beta.to(d) : null;
             Tensor[] st = BatchNormOps.stats(xd);
             Tensor invstd = st[1].add(EPS).rsqrt();
             Tensor[] back = BatchNormOps.backward(gd, xd, st[0], invstd, ga, true);
+            Tensor[] step = BatchNormOps.forwardTraining(xd, ga, be, EPS);
+            Tensor[] stepBack = BatchNormOps.backward(gd, xd, step[1], step[3], ga, true);
             Map<String, Tensor> out = new LinkedHashMap<>();
             out.put("mean", st[0]);
             out.put("var", st[1]);
@@ -137,8 +151,38 @@ class BatchNormOpsTest {
             out.put("dx", back[0]);
             out.put("dgamma", back[1]);
             out.put("dbeta", back[2]);
+            out.put("forwardTraining y", step[0]);
+            out.put("forwardTraining mean", step[1]);
+            out.put("forwardTraining var", step[2]);
+            out.put("forwardTraining invstd", step[3]);
+            out.put("dx after forwardTraining", stepBack[0]);
+            out.put("dgamma after forwardTraining", stepBack[1]);
             return out;
         }, 1e-4, 1e-4);
+    }
+
+    /**
+     * On a real GPU with cuDNN, the training forward and backward go through cuDNN (CudnnBatchNorm) and stay
+     * there: training-sized layers (a ResNet's [N, C, H, W], a head's BatchNorm1d [N, C]) and the awkward test
+     * shapes, with and without affine, match the CPU, and no call failed over to batchnorm.ptx (which would
+     * match too and hide the failure). Skipped on the emulator, which has no cuDNN.
+     */
+    @ParameterizedTest
+    @MethodSource("cudaDevices")
+    void cudnnCarriesTheTrainingStepOnARealGpu(Device dev) {
+        sslj.kernels.backend.CudaBackend backend = (sslj.kernels.backend.CudaBackend) dev.backend();
+        org.junit.jupiter.api.Assumptions.assumeTrue("cudnn".equals(backend.batchNormPath()), dev + ": batch norm is not on cuDNN here");
+        backend.setPoisonResults(true);
+        try {
+            for (int[] shape : new int[][] {{64, 32, 28, 28}, {256, 64}, {3, 5, 4, 7}, {1, 3, 2, 33}, {128, 256, 4, 4}}) {
+                for (boolean affine : new boolean[] {true, false}) {
+                    theCudaBackendMatchesTheCpu(dev, shape, affine);
+                    assertEquals("cudnn", backend.batchNormPath(), "cuDNN batch norm failed on " + java.util.Arrays.toString(shape) + " and fell back");
+                }
+            }
+        } finally {
+            backend.setPoisonResults(false);
+        }
     }
 
     @Test
@@ -152,6 +196,12 @@ class BatchNormOpsTest {
                 assertThrows(IllegalArgumentException.class, () -> BatchNormOps.apply(x, c3, c3, c3, null)).getMessage());
         assertEquals("batchNormBackward: gradient shape [2, 3] differs from input shape [2, 3, 4]",
                 assertThrows(IllegalArgumentException.class, () -> BatchNormOps.backward(Tensor.zeros(2, 3), x, c3, c3, null, true)).getMessage());
+        assertEquals("batchNormForwardTraining: give both gamma and beta, or neither",
+                assertThrows(IllegalArgumentException.class, () -> BatchNormOps.forwardTraining(x, c3, null, EPS)).getMessage());
+        assertEquals("batchNormForwardTraining: eps must be > 0, got 0.0",
+                assertThrows(IllegalArgumentException.class, () -> BatchNormOps.forwardTraining(x, null, null, 0f)).getMessage());
+        assertEquals("batchNormForwardTraining: beta must have shape [3] (one per channel of x [2, 3, 4]), got [2]",
+                assertThrows(IllegalArgumentException.class, () -> BatchNormOps.forwardTraining(x, c3, Tensor.ones(2), EPS)).getMessage());
         assertEquals("batchNormApply: mean is null",
                 assertThrows(IllegalArgumentException.class, () -> BatchNormOps.apply(x, null, c3, null, null)).getMessage());
     }

@@ -57,15 +57,15 @@ public final class Norm {
                     throw new IllegalArgumentException("batchNorm: Expected more than 1 value per channel when training, got input size "
                             + Shape.str(x.shape()));
                 }
-                Tensor[] stats = BatchNormOps.stats(x);
-                batchMean = stats[0];
-                batchVar = stats[1];
+                Tensor[] step = BatchNormOps.forwardTraining(x, gamma, beta, eps);
+                batchMean = step[1];
+                batchVar = step[2];
                 mean = batchMean;
-                invstd = batchVar.add(eps).rsqrt();
-            } else {
-                mean = fixedMean;
-                invstd = fixedVar.add(eps).rsqrt();
+                invstd = step[3];
+                return step[0];
             }
+            mean = fixedMean;
+            invstd = fixedVar.add(eps).rsqrt();
             return BatchNormOps.apply(x, mean, invstd, gamma, beta);
         }
 

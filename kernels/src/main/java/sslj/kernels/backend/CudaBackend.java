@@ -509,6 +509,65 @@ public final class CudaBackend implements Backend {
     }
 
     // ---------------------------------------------------------------- batch normalisation
+    //
+    // The training forward and the training backward (the two with per-channel reductions) through cuDNN
+    // (CudnnBatchNorm) on a real GPU where libcudnn.so.9 loaded and cuDNN is enabled (the convolutions' switch,
+    // and -Dsslj.cudnn.batchnorm for batch norm alone); everything else, and everything on the emulator, on batchnorm.ptx. A cuDNN failure is
+    // said once, and batch norm stays on batchnorm.ptx from then on (the convolutions decide for themselves).
+
+    private String cudnnBatchNormUnusable;
+    private CudnnBatchNorm cudnnBatchNorm;
+    /** -Dsslj.cudnn.batchnorm=false keeps batch norm on batchnorm.ptx while the convolutions use cuDNN (for A/B runs). */
+    private final boolean cudnnBatchNormEnabled = !"false".equalsIgnoreCase(System.getProperty("sslj.cudnn.batchnorm", "true"));
+
+    /** The path of the next training-mode batch norm: "cudnn" or "ptx". */
+    public synchronized String batchNormPath() { return batchNormCudnn() != null ? "cudnn" : "ptx"; }
+
+    /** The cuDNN batch norm when it is to be used now, else null. */
+    private synchronized CudnnBatchNorm batchNormCudnn() {
+        if (!(ctx.runtime instanceof sslj.kernels.cuda.JCudaRuntime gpu) || !cudnnEnabled || !cudnnBatchNormEnabled || cudnnBatchNormUnusable != null) return null;
+        if (cudnnBatchNorm == null) {
+            GpuLibraries.Status status = GpuLibraries.status(GpuLibraries.Library.CUDNN);
+            if (!status.loaded()) {
+                cudnnBatchNormUnusable = "cuDNN not loaded: " + status;
+                return null;
+            }
+            try {
+                cudnnBatchNorm = new CudnnBatchNorm(this, gpu);
+            } catch (RuntimeException | LinkageError e) {
+                cudnnBatchNormFailed(e);
+                return null;
+            }
+        }
+        return cudnnBatchNorm;
+    }
+
+    private synchronized void cudnnBatchNormFailed(Throwable e) {
+        cudnnBatchNormUnusable = "cuDNN batch norm failed: " + e.getMessage();
+        System.err.println("[sslj] " + this + ": " + cudnnBatchNormUnusable + "; batch norm on batchnorm.ptx from now on");
+    }
+
+    @Override
+    public Tensor[] batchNormForwardTraining(Tensor x, Tensor gamma, Tensor beta, float eps) {
+        CudnnBatchNorm bn = x.numel() == 0 ? null : batchNormCudnn();
+        if (bn != null) {
+            int c = x.size(1);
+            Tensor y = result(x.shape()), mean = result(c), invstd = result(c);
+            try (Staged st = new Staged()) {
+                bn.forwardTraining(st.contiguous(x), gamma == null ? null : st.contiguous(gamma), beta == null ? null : st.contiguous(beta),
+                        eps, y, mean, invstd);
+                // cuDNN keeps invstd, the module's running statistics need the biased σ² = 1/invstd² − ε
+                Tensor var = invstd.square().reciprocal().sub(eps);
+                return new Tensor[] {y, mean, var, invstd};
+            } catch (RuntimeException | LinkageError e) {
+                cudnnBatchNormFailed(e);
+                y.release();
+                mean.release();
+                invstd.release();
+            }
+        }
+        return Backend.super.batchNormForwardTraining(x, gamma, beta, eps);
+    }
 
     @Override
     public Tensor[] batchNormStats(Tensor x) {
@@ -534,6 +593,16 @@ public final class CudaBackend implements Backend {
     public Tensor[] batchNormBackward(Tensor g, Tensor x, Tensor mean, Tensor invstd, Tensor gamma, boolean training) {
         int c = x.size(1);
         Tensor dx = result(x.shape()), dgamma = result(c), dbeta = result(c);
+        CudnnBatchNorm bn = training && x.numel() > 0 ? batchNormCudnn() : null;
+        if (bn != null) {
+            try (Staged st = new Staged()) {
+                bn.backwardTraining(st.contiguous(g), st.contiguous(x), st.contiguous(mean), st.contiguous(invstd),
+                        gamma == null ? null : st.contiguous(gamma), dx, dgamma, dbeta);
+                return new Tensor[] {dx, dgamma, dbeta};
+            } catch (RuntimeException | LinkageError e) {
+                cudnnBatchNormFailed(e);                        // results are rewritten below, in full
+            }
+        }
         try (Staged st = new Staged()) {
             batchNorm.backward(st.ptr(g), st.ptr(x), st.ptr(mean), st.ptr(invstd), gamma == null ? null : st.ptr(gamma),
                     ptr(dx), ptr(dgamma), ptr(dbeta), x.size(0), c, BatchNormOps.planeSize(x), training);
