@@ -21,6 +21,9 @@
 #                                          the baselines; the issue-6 settings, ARGS appended (they win);
 #                                          TRAIN_TIMEOUT (seconds) stops the pretraining, and the probe then
 #                                          reads the last epoch's checkpoint; PROBE_ARGS are added to the probe
+#   bench/gpu/run-on-gpu.sh ssl-parallel OUT EPOCHS METHOD... [-- ARGS...]
+#                                          on the GPU machine: those methods at once, one JVM each (the GPU
+#                                          is not saturated by one run of this size)
 #
 # Environment for `run`:
 #   GPU_BENCH   regex of benchmarks to run (default "Gpu|Cuda"); an empty match skips JMH with a message
@@ -382,6 +385,28 @@ ssl() {
     exit $rc
 }
 
+# Several methods side by side on the one GPU (GPU runs 6 and 7: three width-32 runs at ~2,000 images/s each,
+# ~6,000 together, where one alone trains at ~4,000-5,000): each its own JVM with 4 loader threads, its
+# probe afterwards, the baselines only with the first. Same ARGS for all; OUT/METHOD.out is each one's log.
+ssl_parallel() {
+    local out="${1:?usage: run-on-gpu.sh ssl-parallel OUT EPOCHS METHOD... [-- ARGS...]}" epochs="${2:?epochs}"
+    shift 2
+    local methods=() pids=() m first=1 rc=0 pid
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do methods+=("$1"); shift; done
+    [ "${1:-}" = "--" ] && shift
+    mkdir -p "$out"
+    for m in "${methods[@]}"; do
+        local probe="${PROBE_ARGS:-}"
+        [ $first = 1 ] || [[ " $probe " == *" --no-baselines "* ]] || probe="$probe --no-baselines"
+        first=0
+        ( PROBE_ARGS="$probe" PROBE_WORKERS=4 bash "$0" ssl "$out" "$m" "$epochs" --workers 4 "$@" >"$out/$m.out" 2>&1 ) &
+        pids+=($!)
+    done
+    for pid in "${pids[@]}"; do wait "$pid" || rc=$?; done
+    grep -h "linear probe\|kNN" "$out"/*-probe.log >&2
+    exit $rc
+}
+
 case "${1:-}" in
     prepare) prepare ;;
     run) shift; run "$@" ;;
@@ -389,5 +414,6 @@ case "${1:-}" in
     pack) pack ;;
     unpack) unpack ;;
     ssl) shift; ssl "$@" ;;
-    *) echo "usage: $0 prepare | run OUT_DIR | data | pack | unpack | ssl OUT METHOD [EPOCHS [ARGS...]]" >&2; exit 2 ;;
+    ssl-parallel) shift; ssl_parallel "$@" ;;
+    *) echo "usage: $0 prepare | run OUT_DIR | data | pack | unpack | ssl-parallel OUT EPOCHS METHOD... [-- ARGS] | ssl OUT METHOD [EPOCHS [ARGS...]]" >&2; exit 2 ;;
 esac
