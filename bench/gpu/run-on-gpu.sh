@@ -30,6 +30,8 @@
 #   SSLJ_GPU    "required" (default when nvidia-smi lists a GPU) or "optional" (default otherwise: the
 #               dry run on a machine without a GPU, where GPU tests skip)
 #   TEST_TIMEOUT / BENCH_TIMEOUT   seconds for the two phases (default 330 / 150: the whole run < 9 min)
+#   TORCH_BENCH  which bench/gpu/torch_NAME.py references to run after JMH where python3 has torch on a GPU
+#               (default "sgemm ssl_losses info_nce ema"; empty skips); TORCH_TIMEOUT seconds each (120)
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -187,6 +189,12 @@ write_summary() {
         fi
         cat "$OUT/jmh-note.txt" 2>/dev/null || true
         echo
+        echo "## PyTorch references"
+        echo
+        echo '```'
+        cat "$OUT/torch.txt" 2>/dev/null || echo "(not run)"
+        echo '```'
+        echo
         echo "## Phases"
         echo
         echo "| phase | status | seconds |"
@@ -274,6 +282,23 @@ run() {
         rc=$?
         [ $rc = 124 ] && echo "JMH stopped at the ${BENCH_TIMEOUT:-150} s limit; results incomplete." >"$OUT/jmh-note.txt"
         phase jmh "exit $rc" $((SECONDS - t))
+    fi
+
+    # --- PyTorch references (cuBLAS SGEMM, the SSL losses, EMA), where the machine has torch on a GPU -----
+    t=$SECONDS
+    if [ -z "${TORCH_BENCH-sgemm ssl_losses info_nce ema}" ]; then
+        phase torch skipped 0
+    elif timeout 60 python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' >/dev/null 2>&1; then
+        local script
+        for script in ${TORCH_BENCH-sgemm ssl_losses info_nce ema}; do
+            echo "== bench/gpu/torch_$script.py" >>"$OUT/torch.txt"
+            timeout "${TORCH_TIMEOUT:-120}" python3 "$ROOT/bench/gpu/torch_$script.py" >>"$OUT/torch.txt" 2>&1 \
+                || echo "(exit $?)" >>"$OUT/torch.txt"
+        done
+        phase torch done $((SECONDS - t))
+    else
+        echo "No PyTorch with CUDA here: the PyTorch references were not run." >"$OUT/torch.txt"
+        phase torch "no torch" $((SECONDS - t))
     fi
 
     rm -rf "$tmp"
