@@ -2,12 +2,10 @@ package sslj.kernels.backend;
 
 import static jcuda.jcudnn.JCudnn.cudnnBatchNormalizationBackward;
 import static jcuda.jcudnn.JCudnn.cudnnBatchNormalizationForwardTraining;
-import static jcuda.jcudnn.JCudnn.cudnnCreate;
 import static jcuda.jcudnn.JCudnn.cudnnCreateTensorDescriptor;
 import static jcuda.jcudnn.JCudnn.cudnnDeriveBNTensorDescriptor;
 import static jcuda.jcudnn.JCudnn.cudnnDestroy;
 import static jcuda.jcudnn.JCudnn.cudnnDestroyTensorDescriptor;
-import static jcuda.jcudnn.JCudnn.cudnnSetStream;
 import static jcuda.jcudnn.JCudnn.cudnnSetTensor4dDescriptor;
 import static sslj.kernels.backend.CudnnConvolutions.check;
 
@@ -48,7 +46,7 @@ final class CudnnBatchNorm implements AutoCloseable {
 
     private final CudaBackend backend;
     private final JCudaRuntime gpu;
-    private final cudnnHandle handle = new cudnnHandle();
+    private final cudnnHandle handle;
     private final Map<Shape, Plan> plans = new LinkedHashMap<>();
     private final Pointer one = Pointer.to(new float[] {1f});
     private final Pointer zero = Pointer.to(new float[] {0f});
@@ -57,15 +55,7 @@ final class CudnnBatchNorm implements AutoCloseable {
     CudnnBatchNorm(CudaBackend backend, JCudaRuntime gpu) {
         this.backend = backend;
         this.gpu = gpu;
-        JCudnn.setExceptionsEnabled(false);
-        gpu.makeCurrent();
-        check(cudnnCreate(handle), "cudnnCreate");
-        try {
-            check(cudnnSetStream(handle, gpu.cudaStream()), "cudnnSetStream");
-        } catch (GpuException e) {
-            cudnnDestroy(handle);
-            throw e;
-        }
+        this.handle = CudnnConvolutions.newHandle(gpu);
     }
 
     /** x [N, C, S] as cuDNN's 4-d [N, C, S, 1]. */
@@ -143,7 +133,7 @@ final class CudnnBatchNorm implements AutoCloseable {
     }
 
     private Pointer ptr(Tensor t) {
-        return gpu.pointer(backend.ptr(t), (long) t.numel() * Float.BYTES);
+        return CudnnConvolutions.pointer(backend, gpu, t);
     }
 
     private Plan plan(Tensor x) {

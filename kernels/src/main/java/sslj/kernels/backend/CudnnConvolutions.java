@@ -86,7 +86,7 @@ final class CudnnConvolutions implements AutoCloseable {
 
     private final CudaBackend backend;
     private final JCudaRuntime gpu;
-    private final cudnnHandle handle = new cudnnHandle();
+    private final cudnnHandle handle;
     private final Map<Key, Plan> plans = new LinkedHashMap<>();
     private final Pointer one = Pointer.to(new float[] {1f});
     private final Pointer zero = Pointer.to(new float[] {0f});
@@ -96,15 +96,30 @@ final class CudnnConvolutions implements AutoCloseable {
     CudnnConvolutions(CudaBackend backend, JCudaRuntime gpu) {
         this.backend = backend;
         this.gpu = gpu;
-        JCudnn.setExceptionsEnabled(false);                 // every status is checked here, with the call's name
+        this.handle = newHandle(gpu);
+    }
+
+    /**
+     * A cuDNN handle bound with {@code cudnnSetStream} to the runtime's one stream (so cuDNN's kernels are
+     * ordered with every PTX launch); JCudnn's exceptions off, since every status is checked with the call's name.
+     */
+    static cudnnHandle newHandle(JCudaRuntime gpu) {
+        JCudnn.setExceptionsEnabled(false);
         gpu.makeCurrent();
-        check(cudnnCreate(handle), "cudnnCreate");
+        cudnnHandle h = new cudnnHandle();
+        check(cudnnCreate(h), "cudnnCreate");
         try {
-            check(cudnnSetStream(handle, gpu.cudaStream()), "cudnnSetStream");
+            check(cudnnSetStream(h, gpu.cudaStream()), "cudnnSetStream");
         } catch (GpuException e) {
-            cudnnDestroy(handle);
+            cudnnDestroy(h);
             throw e;
         }
+        return h;
+    }
+
+    /** t's device memory as the Pointer JCudnn takes. */
+    static Pointer pointer(CudaBackend backend, JCudaRuntime gpu, Tensor t) {
+        return gpu.pointer(backend.ptr(t), (long) t.numel() * Float.BYTES);
     }
 
     /** The shape a plan is for. */
@@ -219,7 +234,7 @@ final class CudnnConvolutions implements AutoCloseable {
     }
 
     private Pointer ptr(Tensor t) {
-        return gpu.pointer(backend.ptr(t), (long) t.numel() * Float.BYTES);
+        return pointer(backend, gpu, t);
     }
 
     private Plan plan(Tensor x, int outChannels, Window2d win) {
