@@ -10,6 +10,7 @@ import java.io.File;
 import java.io.IOException;
 import java.util.Arrays;
 import javax.imageio.ImageIO;
+import sslj.ssl.train.CurvePlot;
 import sslj.tensor.Tensor;
 
 /**
@@ -26,6 +27,10 @@ import sslj.tensor.Tensor;
  *       bench/RESULTS.md ("CPU rerun on a quiet machine", 2026-11-22), with the measured FMA peaks.</li>
  *   <li>nt-xent-tiling.png: the fused NT-Xent forward: a block of rows against streamed column tiles,
  *       an online (max, sum) per row, the saved log-sum-exp.</li>
+ *   <li>ssl-knn-by-epoch.png: the kNN monitor by epoch of three families' methods in real runs (SimCLR,
+ *       MoCo v2, BYOL; ResNet-18 width 32 on an H100, all of Fashion-MNIST), beside the raw-pixel and
+ *       random-encoder baselines: bench/RESULTS.md, "GPU runs 6–9", run 7. Drawn with the trainer's own
+ *       {@link CurvePlot}.</li>
  * </ul>
  */
 public final class TourFigures {
@@ -41,6 +46,36 @@ public final class TourFigures {
         write(strides(), new File(dir, "tensor-strides.png"));
         write(gemm(), new File(dir, "gemm-gflops.png"));
         write(ntXent(), new File(dir, "nt-xent-tiling.png"));
+        sslKnnByEpoch(new File(dir, "ssl-knn-by-epoch.png"));
+    }
+
+    // bench/RESULTS.md, GPU run 7: kNN monitor (%) after each epoch; SimCLR's 14th and BYOL's 12th-14th epochs
+    // were cut by the device call's time limit.
+    private static final double[] SIMCLR_KNN = {77.6, 79.6, 80.8, 81.3, 81.6, 82.2, 82.4, 82.4, 82.3, 82.6, 82.7, 82.7, 82.8};
+    private static final double[] MOCO_V2_KNN = {75.0, 76.0, 78.1, 79.1, 80.1, 80.6, 81.0, 81.6, 81.9, 82.0, 82.0, 82.3, 82.2, 82.4};
+    private static final double[] BYOL_KNN = {69.0, 73.5, 76.5, 78.4, 79.1, 79.6, 80.2, 80.9, 81.3, 81.5, 81.8};
+    private static final double RAW_PIXELS_KNN = 81.77, RANDOM_W32_KNN = 75.69;
+
+    private static void sslKnnByEpoch(File png) throws IOException {
+        java.util.List<CurvePlot.Series> series = java.util.List.of(
+                byEpoch("SimCLR (in-batch negatives)", SIMCLR_KNN),
+                byEpoch("MoCo v2 (momentum encoder + queue)", MOCO_V2_KNN),
+                byEpoch("BYOL (momentum encoder, no negatives)", BYOL_KNN),
+                flat("raw pixels", RAW_PIXELS_KNN, MOCO_V2_KNN.length),
+                flat("random-init encoder", RANDOM_W32_KNN, MOCO_V2_KNN.length));
+        CurvePlot.write(png.toPath(), "kNN accuracy by epoch: ResNet-18 w32 on Fashion-MNIST (60,000 images, H100)", "epoch",
+                java.util.List.of(new CurvePlot.Panel("kNN accuracy (%), k = 200", series)));
+        System.out.println("wrote " + png);
+    }
+
+    private static CurvePlot.Series byEpoch(String name, double[] y) {
+        double[] x = new double[y.length];
+        for (int i = 0; i < x.length; i++) x[i] = i + 1;
+        return new CurvePlot.Series(name, x, y);
+    }
+
+    private static CurvePlot.Series flat(String name, double v, int epochs) {
+        return new CurvePlot.Series(name, new double[] {1, epochs}, new double[] {v, v});
     }
 
     private static void write(BufferedImage img, File f) throws IOException {

@@ -107,10 +107,15 @@ public final class CurvePlot {
         g.rotate(-Math.PI / 2);
         centred(g, panel.yLabel(), -(yTop + yBottom) / 2, 22);
         g.setTransform(saved);
-        // lines, points and the legend (right-aligned inside the frame, as wide as its longest entry)
-        int legendY = yTop + 18, widest = 0;
+        // lines, points and the legend (right-aligned inside the frame, as wide as its longest entry, in the
+        // right-hand corner, top or bottom, that the curves cross less: rising accuracies leave the bottom free)
+        int widest = 0;
         for (Series ser : panel.series()) widest = Math.max(widest, fm.stringWidth(legendText(ser)));
-        int lx = legendX(x1, x2, widest);
+        int lx = legendX(x1, x2, widest), legendH = 16 * panel.series().size();
+        int[] frame = {x1, yTop, x2, yBottom};
+        int topCovered = covered(panel, xr, yr, frame, lx, yTop + 4, legendH);
+        int bottomCovered = covered(panel, xr, yr, frame, lx, yBottom - 4 - legendH, legendH);
+        int legendY = (bottomCovered < topCovered ? yBottom - 4 - legendH : yTop + 4) + 14;
         for (int s = 0; s < panel.series().size(); s++) {
             Series ser = panel.series().get(s);
             Color c = PALETTE[s % PALETTE.length];
@@ -131,6 +136,29 @@ public final class CurvePlot {
             g.drawString(legendText(ser), lx + 30, legendY);
             legendY += 16;
         }
+    }
+
+    /**
+     * How many points of the panel's curves, sampled every 4 px along each segment, fall in the legend box
+     * [lx, frame's right] × [boxTop, boxTop + boxH]; frame = {x1, yTop, x2, yBottom} in pixels.
+     */
+    static int covered(Panel panel, double[] xr, double[] yr, int[] frame, int lx, int boxTop, int boxH) {
+        int n = 0;
+        for (Series ser : panel.series()) {
+            double px = Double.NaN, py = Double.NaN;
+            for (int i = 0; i < ser.x().length; i++) {
+                if (!Double.isFinite(ser.y()[i])) continue;
+                double x = map(ser.x()[i], xr[0], xr[1], frame[0], frame[2]), y = map(ser.y()[i], yr[0], yr[1], frame[3], frame[1]);
+                int steps = Double.isNaN(px) ? 0 : (int) Math.ceil(Math.hypot(x - px, y - py) / 4);
+                for (int k = Double.isNaN(px) ? 0 : 1; k <= steps; k++) {
+                    double sx = steps == 0 ? x : px + (x - px) * k / steps, sy = steps == 0 ? y : py + (y - py) * k / steps;
+                    if (sx >= lx && sx <= frame[2] && sy >= boxTop && sy <= boxTop + boxH) n++;
+                }
+                px = x;
+                py = y;
+            }
+        }
+        return n;
     }
 
     private static String legendText(Series ser) {

@@ -27,6 +27,21 @@ class CurvePlotTest {
     }
 
     @Test
+    void theLegendGoesWhereTheCurvesAreNot() {
+        double[] epochs = {1, 2, 3, 4, 5};
+        int[] frame = {80, 14, 870, 286};
+        double[] xr = {1, 5}, yr = {0, 1};
+        CurvePlot.Panel rising = new CurvePlot.Panel("acc", List.of(new CurvePlot.Series("acc", epochs, new double[] {0.1, 0.6, 0.8, 0.9, 1.0})));
+        CurvePlot.Panel falling = new CurvePlot.Panel("loss", List.of(new CurvePlot.Series("loss", epochs, new double[] {1.0, 0.4, 0.2, 0.1, 0.0})));
+        int lx = 600, h = 32;
+        // a rising curve ends in the top-right corner and leaves the bottom-right one free; a falling one the reverse
+        assertEquals(true, CurvePlot.covered(rising, xr, yr, frame, lx, 18, h) > 0);
+        assertEquals(0, CurvePlot.covered(rising, xr, yr, frame, lx, 286 - 4 - h, h));
+        assertEquals(0, CurvePlot.covered(falling, xr, yr, frame, lx, 18, h));
+        assertEquals(true, CurvePlot.covered(falling, xr, yr, frame, lx, 286 - 4 - h, h) > 0);
+    }
+
+    @Test
     void plotsLossAndAccuracyFromMetrics(@TempDir Path dir) throws IOException {
         org.junit.jupiter.api.Assumptions.assumeTrue(PlotSupport.available(), "this Java runtime has no java.desktop module");
         Path metrics = dir.resolve("metrics.jsonl"), png = dir.resolve("curves.png");
