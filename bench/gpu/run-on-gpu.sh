@@ -357,11 +357,12 @@ unpack() {
     log "unpacked .gpu ($(du -sm .gpu | cut -f1) MiB) and .gpu-data ($(du -sm .gpu-data | cut -f1) MiB)"
 }
 
-# The issue-6 runs: one method per call (a 10-minute device call holds one pretraining and its probe).
-# Settings of the CPU runs (bench/RESULTS.md), but width 32: on the CPU, width 8 plateaued just under raw
-# pixels whether trained on 10,000 or 60,000 images, so capacity is the next thing to give. Width 16 ran at
-# ~4,000 images/s on an H100 (GPU run 3); width 32 has 4x its FLOPs, hence 10 epochs by default. A call cut
-# off by the time limit leaves a checkpoint per epoch: the same command with ARGS --resume continues it.
+# The issue-6 runs. Settings of the CPU runs (bench/RESULTS.md), but width 32: on the CPU, width 8 plateaued
+# just under raw pixels whether trained on 10,000 or 60,000 images, so capacity is the next thing to give.
+# On an H100 one width-32 run trains at ~4,000-5,000 images/s, three side by side at ~2,000 each (GPU runs
+# 6-9), so a 10-minute call holds ~14 epochs of three methods. Nothing survives a call (the machine is
+# given back), so TRAIN_TIMEOUT cuts a pretraining that would not finish and the probe reads its last
+# epoch's checkpoint; --resume only helps within one call.
 ssl() {
     local out="${1:?usage: run-on-gpu.sh ssl OUT METHOD [EPOCHS [ARGS...]]}" method="${2:?method: simclr | mocov2 | byol}"
     local epochs="${3:-10}"
