@@ -511,9 +511,10 @@ public final class CudaBackend implements Backend {
     // ---------------------------------------------------------------- batch normalisation
     //
     // The training forward and the training backward (the two with per-channel reductions) through cuDNN
-    // (CudnnBatchNorm) on a real GPU where libcudnn.so.9 loaded and cuDNN is enabled (the convolutions' switch,
-    // and -Dsslj.cudnn.batchnorm for batch norm alone); everything else, and everything on the emulator, on batchnorm.ptx. A cuDNN failure is
-    // said once, and batch norm stays on batchnorm.ptx from then on (the convolutions decide for themselves).
+    // (CudnnBatchNorm) on a real GPU where libcudnn.so.9 loaded and cuDNN is enabled (the convolutions'
+    // switch, and -Dsslj.cudnn.batchnorm for batch norm alone); everything else, everything on the emulator,
+    // and a channel of a single value, on batchnorm.ptx. A cuDNN failure is said once, and batch norm stays
+    // on batchnorm.ptx from then on (the convolutions decide for themselves).
 
     private String cudnnBatchNormUnusable;
     private CudnnBatchNorm cudnnBatchNorm;
@@ -542,6 +543,11 @@ public final class CudaBackend implements Backend {
         return cudnnBatchNorm;
     }
 
+    /** cuDNN's batch norm is for channels of two values or more (training statistics of one value are the PTX's: σ² = 0). */
+    private static boolean cudnnBatchNormApplies(Tensor x) {
+        return x.numel() > 0 && x.numel() / x.size(1) > 1;
+    }
+
     private synchronized void cudnnBatchNormFailed(Throwable e) {
         cudnnBatchNormUnusable = "cuDNN batch norm failed: " + e.getMessage();
         System.err.println("[sslj] " + this + ": " + cudnnBatchNormUnusable + "; batch norm on batchnorm.ptx from now on");
@@ -549,7 +555,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Tensor[] batchNormForwardTraining(Tensor x, Tensor gamma, Tensor beta, float eps) {
-        CudnnBatchNorm bn = x.numel() == 0 ? null : batchNormCudnn();
+        CudnnBatchNorm bn = cudnnBatchNormApplies(x) ? batchNormCudnn() : null;
         if (bn != null) {
             int c = x.size(1);
             Tensor y = result(x.shape()), mean = result(c), invstd = result(c);
@@ -593,7 +599,7 @@ public final class CudaBackend implements Backend {
     public Tensor[] batchNormBackward(Tensor g, Tensor x, Tensor mean, Tensor invstd, Tensor gamma, boolean training) {
         int c = x.size(1);
         Tensor dx = result(x.shape()), dgamma = result(c), dbeta = result(c);
-        CudnnBatchNorm bn = training && x.numel() > 0 ? batchNormCudnn() : null;
+        CudnnBatchNorm bn = training && cudnnBatchNormApplies(x) ? batchNormCudnn() : null;
         if (bn != null) {
             try (Staged st = new Staged()) {
                 bn.backwardTraining(st.contiguous(g), st.contiguous(x), st.contiguous(mean), st.contiguous(invstd),
