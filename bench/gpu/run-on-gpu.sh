@@ -29,9 +29,10 @@
 #   GPU_BENCH   regex of benchmarks to run (default "Gpu|Cuda"); an empty match skips JMH with a message
 #   SSLJ_GPU    "required" (default when nvidia-smi lists a GPU) or "optional" (default otherwise: the
 #               dry run on a machine without a GPU, where GPU tests skip)
-#   TEST_TIMEOUT / BENCH_TIMEOUT   seconds for the two phases (default 330 / 150: the whole run < 9 min)
+#   TEST_TIMEOUT / BENCH_TIMEOUT   seconds for the two phases (default 200 / 240; the suite takes ~75 s on an
+#               H100, so a whole run with the PyTorch references fits a 10-minute device call)
 #   TORCH_BENCH  which bench/gpu/torch_NAME.py references to run after JMH where python3 has torch on a GPU
-#               (default "sgemm ssl_losses info_nce ema"; empty skips); TORCH_TIMEOUT seconds each (120)
+#               (default "sgemm ssl_losses info_nce ema"; empty skips); TORCH_TIMEOUT seconds each (60)
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -250,8 +251,8 @@ run() {
 
     # --- JUnit -------------------------------------------------------------------------------------
     t=$SECONDS
-    log "running the JUnit suite (timeout ${TEST_TIMEOUT:-330} s)"
-    timeout "${TEST_TIMEOUT:-330}" "$JAVA" "${jvm[@]}" -jar "$GPU_DIR/$CONSOLE_JAR" execute \
+    log "running the JUnit suite (timeout ${TEST_TIMEOUT:-200} s)"
+    timeout "${TEST_TIMEOUT:-200}" "$JAVA" "${jvm[@]}" -jar "$GPU_DIR/$CONSOLE_JAR" execute \
         --disable-banner --details=tree --disable-ansi-colors \
         --class-path "$cp" --scan-classpath "$GPU_DIR/test-classes" \
         --reports-dir "$OUT/junit" >"$OUT/junit.log" 2>&1
@@ -275,12 +276,12 @@ run() {
         phase jmh skipped $((SECONDS - t))
     else
         log "benchmarks: $(echo "$matching" | tr '\n' ' ')"
-        timeout "${BENCH_TIMEOUT:-150}" "$JAVA" "${jvm[@]}" -jar "$GPU_DIR/benchmarks.jar" "$regex" \
+        timeout "${BENCH_TIMEOUT:-240}" "$JAVA" "${jvm[@]}" -jar "$GPU_DIR/benchmarks.jar" "$regex" \
             -f 1 -wi 2 -w 1s -i 3 -r 1s -rf json -rff "$OUT/jmh.json" \
             -jvmArgsAppend "--add-modules=jdk.incubator.vector -Dsslj.gpu=$SSLJ_GPU -Djava.io.tmpdir=$tmp" \
             >"$OUT/jmh.txt" 2>&1
         rc=$?
-        [ $rc = 124 ] && echo "JMH stopped at the ${BENCH_TIMEOUT:-150} s limit; results incomplete." >"$OUT/jmh-note.txt"
+        [ $rc = 124 ] && echo "JMH stopped at the ${BENCH_TIMEOUT:-240} s limit; results incomplete." >"$OUT/jmh-note.txt"
         phase jmh "exit $rc" $((SECONDS - t))
     fi
 
@@ -292,7 +293,7 @@ run() {
         local script
         for script in ${TORCH_BENCH-sgemm ssl_losses info_nce ema}; do
             echo "== bench/gpu/torch_$script.py" >>"$OUT/torch.txt"
-            timeout "${TORCH_TIMEOUT:-120}" python3 "$ROOT/bench/gpu/torch_$script.py" >>"$OUT/torch.txt" 2>&1 \
+            timeout "${TORCH_TIMEOUT:-60}" python3 "$ROOT/bench/gpu/torch_$script.py" >>"$OUT/torch.txt" 2>&1 \
                 || echo "(exit $?)" >>"$OUT/torch.txt"
         done
         phase torch done $((SECONDS - t))
