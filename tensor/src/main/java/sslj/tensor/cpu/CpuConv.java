@@ -5,7 +5,8 @@ import sslj.tensor.Tensor;
 import sslj.tensor.Window2d;
 
 /**
- * Convolution forward and data gradient on the CPU, image by image: each core takes whole images and,
+ * Convolution forward and data gradient on the CPU, image by image. A 3×3, stride 1, padding 1 window on
+ * rows of 8 or more runs {@link DirectConv3x3} (no column matrix at all). Otherwise each core takes whole images and,
  * for each, unfolds it into a column buffer of its own and multiplies at once. The arithmetic is
  * {@link Im2colConv}'s (same GEMM per image, same sums), so results are identical; what changes is
  * the schedule. Im2colConv materialises the column matrix of the whole batch first (N·C·kh·kw·L floats,
@@ -30,9 +31,37 @@ final class CpuConv {
         return images >= CpuParallel.threads() && !Im2colConv.isPointwise(win);
     }
 
+    /** The padded-image buffer and tap table of {@link DirectConv3x3}, one per thread. */
+    private static final ThreadLocal<Object[]> DIRECT = ThreadLocal.withInitial(() -> new Object[] {new float[0], new int[0]});
+
+    /**
+     * out [N, outs, h, wd] = the 3×3 convolution of each image of in [N, ins, h, wd] with the packed
+     * weights ({@link DirectConv3x3}), images spread over the cores.
+     */
+    private static Tensor direct(Tensor in, float[] packed, int outs) {
+        int n = in.size(0), ins = in.size(1), h = in.size(2), wd = in.size(3);
+        Tensor ic = in.contiguous();
+        Tensor out = CpuBackend.empty(in.device(), n, outs, h, wd);
+        float[] is = Strided.data(ic), os = Strided.data(out);
+        int iOff = ic.offset(), floats = DirectConv3x3.scratchFloats(ins, h, wd);
+        CpuParallel.forRange(n, 1, (lo, hi) -> {
+            Object[] buf = DIRECT.get();
+            if (((float[]) buf[0]).length < floats) buf[0] = new float[floats];
+            if (((int[]) buf[1]).length < ins * 9) buf[1] = new int[ins * 9];
+            for (int img = lo; img < hi; img++) {
+                DirectConv3x3.image(is, iOff + img * ins * h * wd, ins, h, wd, packed, outs, os, img * outs * h * wd, (float[]) buf[0], (int[]) buf[1]);
+            }
+        });
+        return out;
+    }
+
     /** y [N, O, OH, OW] = W [O, C·kh·kw] · unfold(x[n]) for each image. */
     static Tensor forward(Tensor x, Tensor w, Window2d win) {
         int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3), o = w.size(0);
+        if (DirectConv3x3.applies(win, wd)) {
+            Tensor wc = w.contiguous();
+            return direct(x, DirectConv3x3.packWeights(Strided.data(wc), wc.offset(), o, c, false), o);
+        }
         if (!perImage(n, win)) return Im2colConv.forward(x, w, win);
         int oh = win.outH(h), ow = win.outW(wd), l = oh * ow, k = c * win.area();
         Tensor xc = x.contiguous(), wc = w.contiguous();
@@ -53,6 +82,10 @@ final class CpuConv {
     /** dx [N, C, h, wd] = fold(Wᵀ [C·kh·kw, O] · dy[n]) for each image. */
     static Tensor backwardData(Tensor dy, Tensor w, Window2d win, int h, int wd) {
         int n = dy.size(0), o = w.size(0), c = w.size(1);
+        if (DirectConv3x3.applies(win, wd)) {                  // 3×3 stride 1 pad 1: dx = conv(dy, w flipped)
+            Tensor wc = w.contiguous();
+            return direct(dy, DirectConv3x3.packWeights(Strided.data(wc), wc.offset(), o, c, true), c);
+        }
         if (!perImage(n, win)) return Im2colConv.backwardData(dy, w, win, h, wd);
         int l = win.outH(h) * win.outW(wd), k = c * win.area();
         Tensor gc = dy.contiguous(), wc = w.contiguous();

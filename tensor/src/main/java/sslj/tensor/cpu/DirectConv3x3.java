@@ -1,0 +1,129 @@
+package sslj.tensor.cpu;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+import sslj.tensor.Window2d;
+
+/**
+ * A 3×3, stride 1, padding 1 convolution of one image without a column matrix: the GEMM micro-kernel's
+ * loop (8 output channels × 2 vectors of output positions, 16 accumulators, {@link VectorGemmKernel}),
+ * with B read straight from a zero-padded copy of the image through a table of tap offsets instead of
+ * from packed columns.
+ * <pre>
+ *   y[o][r][x] = Σ_c Σ_{i,j ∈ 0..2} w[o][c][i][j] · xpad[c][r + i][x + j]      xpad: x with a border of zeros
+ * </pre>
+ * Why: at the widths the CPU trains (8–16 channels), im2col writes nine copies of every image, GEMM
+ * packing copies them again, and the multiply itself was an eighth of a SimCLR step (JFR, bench/RESULTS.md).
+ * Here each tap is a vector load from the padded image, which stays in L1/L2.
+ *
+ * <p>The data gradient of the same convolution is this convolution too: dx = conv(dy, w') with
+ * w'[c][o][i][j] = w[o][c][2 − i][2 − j] ({@link #packWeights} with {@code flipped}). Results equal
+ * im2col + GEMM's up to the order of the sums. Used only when the Vector API is present and a row is
+ * at least {@link #MIN_WIDTH} wide (narrower rows would leave most vector lanes idle).
+ */
+final class DirectConv3x3 {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length(), OB = 8;
+    static final int MIN_WIDTH = 8;
+
+    private DirectConv3x3() { }
+
+    /** Whether this path takes the window on rows of {@code width}. */
+    static boolean applies(Window2d w, int width) {
+        return CpuFeatures.VECTOR_API && width >= MIN_WIDTH && w.kh() == 3 && w.kw() == 3 && w.strideH() == 1 && w.strideW() == 1
+                && w.padH() == 1 && w.padW() == 1 && w.dilH() == 1 && w.dilW() == 1;
+    }
+
+    /**
+     * Weights [O, C, 3, 3] at {@code off}, packed as [ceil(outs / 8)][ins · 9][8] (zero past the last
+     * output). Forward: outs = O, ins = C. Flipped (for the data gradient): outs = C, ins = O, and the
+     * entry for (out c, in o, tap i, j) is w[o][c][2 − i][2 − j].
+     */
+    static float[] packWeights(float[] w, int off, int o, int c, boolean flipped) {
+        int outs = flipped ? c : o, ins = flipped ? o : c, blocks = (outs + OB - 1) / OB;
+        float[] p = new float[blocks * ins * 9 * OB];
+        for (int out = 0; out < outs; out++) {
+            for (int in = 0; in < ins; in++) {
+                for (int t = 0; t < 9; t++) {
+                    int src = flipped ? off + ((in * c + out) * 9 + 8 - t) : off + (out * c + in) * 9 + t;
+                    p[((out / OB) * ins * 9 + in * 9 + t) * OB + out % OB] = w[src];
+                }
+            }
+        }
+        return p;
+    }
+
+    /** Floats of the padded-image scratch for {@code ins} planes of h × wd (with slack for the last vectors). */
+    static int scratchFloats(int ins, int h, int wd) {
+        return ins * (h + 2) * (wd + 2) + 2 * L + wd + 4;
+    }
+
+    /**
+     * out[outs][h][wd] (at outOff) = the convolution of in[ins][h][wd] (at inOff) with the packed weights;
+     * {@code xp} is scratch of at least {@link #scratchFloats} floats, {@code tap} of at least ins · 9 ints.
+     */
+    static void image(float[] in, int inOff, int ins, int h, int wd, float[] packed, int outs, float[] out, int outOff, float[] xp, int[] tap) {
+        int wp = wd + 2, plane = (h + 2) * wp, kc = ins * 9;
+        Arrays.fill(xp, 0, scratchFloats(ins, h, wd), 0f);
+        for (int c = 0; c < ins; c++) {
+            for (int r = 0; r < h; r++) System.arraycopy(in, inOff + (c * h + r) * wd, xp, c * plane + (r + 1) * wp + 1, wd);
+            for (int t = 0; t < 9; t++) tap[c * 9 + t] = c * plane + (t / 3) * wp + t % 3;
+        }
+        int hw = h * wd;
+        VectorMask<Float> none = S.indexInRange(0, 0);
+        for (int ob = 0; ob * OB < outs; ob++) {
+            int rows = Math.min(OB, outs - ob * OB), ai = ob * kc * OB, o0 = outOff + ob * OB * hw;
+            if (wd <= L) {
+                // a row fits one vector: the tile's two vectors are two output rows (r and r + 1)
+                VectorMask<Float> m = S.indexInRange(0, wd);
+                for (int r = 0; r < h; r += 2) {
+                    tile(kc, packed, ai, xp, r * wp, (r + 1) * wp, tap, out, o0 + r * wd, o0 + (r + 1) * wd, hw, rows, m, r + 1 < h ? m : none);
+                }
+            } else {
+                for (int r = 0; r < h; r++) {
+                    for (int x0 = 0; x0 < wd; x0 += 2 * L) {
+                        int b = r * wp + x0, oi = o0 + r * wd + x0;
+                        tile(kc, packed, ai, xp, b, b + L, tap, out, oi, oi + L, hw, rows, S.indexInRange(x0, wd), S.indexInRange(x0 + L, wd));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * One tile: 8 output channels × two vectors of output positions, read from xp at base0 and base1 (+ each
+     * tap's offset) and written at oi0 and oi1 under the masks m0 and m1: 2L positions of one row, or one
+     * vector of each of two rows. Written out like the GEMM kernel (locals, no helpers in the loop) so that
+     * C2 keeps the 16 accumulators in registers.
+     */
+    private static void tile(int kc, float[] a, int ai, float[] xp, int base0, int base1, int[] tap, float[] out, int oi0, int oi1,
+                             int hw, int rows, VectorMask<Float> m0, VectorMask<Float> m1) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int k = 0; k < kc; k++) {
+            int t = tap[k], ao = ai + k * OB;
+            FloatVector b0 = FloatVector.fromArray(S, xp, base0 + t);
+            FloatVector b1 = FloatVector.fromArray(S, xp, base1 + t);
+            FloatVector w;
+            w = FloatVector.broadcast(S, a[ao]);     c00 = w.fma(b0, c00); c01 = w.fma(b1, c01);
+            w = FloatVector.broadcast(S, a[ao + 1]); c10 = w.fma(b0, c10); c11 = w.fma(b1, c11);
+            w = FloatVector.broadcast(S, a[ao + 2]); c20 = w.fma(b0, c20); c21 = w.fma(b1, c21);
+            w = FloatVector.broadcast(S, a[ao + 3]); c30 = w.fma(b0, c30); c31 = w.fma(b1, c31);
+            w = FloatVector.broadcast(S, a[ao + 4]); c40 = w.fma(b0, c40); c41 = w.fma(b1, c41);
+            w = FloatVector.broadcast(S, a[ao + 5]); c50 = w.fma(b0, c50); c51 = w.fma(b1, c51);
+            w = FloatVector.broadcast(S, a[ao + 6]); c60 = w.fma(b0, c60); c61 = w.fma(b1, c61);
+            w = FloatVector.broadcast(S, a[ao + 7]); c70 = w.fma(b0, c70); c71 = w.fma(b1, c71);
+        }
+        // rows: output channels of this block that exist; the masks: positions inside the row
+        c00.intoArray(out, oi0, m0); c01.intoArray(out, oi1, m1);
+        if (rows > 1) { c10.intoArray(out, oi0 + hw, m0); c11.intoArray(out, oi1 + hw, m1); }
+        if (rows > 2) { c20.intoArray(out, oi0 + 2 * hw, m0); c21.intoArray(out, oi1 + 2 * hw, m1); }
+        if (rows > 3) { c30.intoArray(out, oi0 + 3 * hw, m0); c31.intoArray(out, oi1 + 3 * hw, m1); }
+        if (rows > 4) { c40.intoArray(out, oi0 + 4 * hw, m0); c41.intoArray(out, oi1 + 4 * hw, m1); }
+        if (rows > 5) { c50.intoArray(out, oi0 + 5 * hw, m0); c51.intoArray(out, oi1 + 5 * hw, m1); }
+        if (rows > 6) { c60.intoArray(out, oi0 + 6 * hw, m0); c61.intoArray(out, oi1 + 6 * hw, m1); }
+        if (rows > 7) { c70.intoArray(out, oi0 + 7 * hw, m0); c71.intoArray(out, oi1 + 7 * hw, m1); }
+    }
+}
