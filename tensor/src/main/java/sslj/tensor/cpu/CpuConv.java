@@ -6,14 +6,15 @@ import sslj.tensor.Window2d;
 
 /**
  * Convolution forward and data gradient on the CPU, image by image. A 3×3, stride 1, padding 1 window on
- * rows of 8 or more runs {@link DirectConv3x3} (no column matrix at all). Otherwise each core takes whole images and,
- * for each, unfolds it into a column buffer of its own and multiplies at once. The arithmetic is
- * {@link Im2colConv}'s (same GEMM per image, same sums), so results are identical; what changes is
- * the schedule. Im2colConv materialises the column matrix of the whole batch first (N·C·kh·kw·L floats,
- * tens of MB for a batch of 256), which im2col writes to memory and the GEMM's packing reads back;
- * here one image's columns (about 100 KB in the Fashion-MNIST ResNet) stay in the core's L2 between the
- * two. With fewer images than cores, or a 1×1 convolution (no columns to build), Im2colConv runs as it is.
- * The filter gradient sums over images and stays with Im2colConv.
+ * rows of 8 or more takes {@link DirectConv3x3}, which builds no column matrix at all (its sums run in
+ * another order than im2col + GEMM: equal within float rounding). Any other window: each core takes whole
+ * images and, for each, unfolds it into a column buffer of its own and multiplies at once; that arithmetic
+ * is {@link Im2colConv}'s (same GEMM per image, same sums), so results are identical; what changes is the
+ * schedule. Im2colConv materialises the column matrix of the whole batch first (N·C·kh·kw·L floats, tens of
+ * MB for a batch of 256), which im2col writes to memory and the GEMM's packing reads back; here one image's
+ * columns (about 100 KB in the Fashion-MNIST ResNet) stay in the core's L2 between the two. With fewer
+ * images than cores, or a 1×1 convolution (no columns to build), Im2colConv runs as it is. The filter
+ * gradient sums over images and stays with Im2colConv.
  */
 final class CpuConv {
     private CpuConv() { }
@@ -29,6 +30,18 @@ final class CpuConv {
 
     private static boolean perImage(int images, Window2d win) {
         return images >= CpuParallel.threads() && !Im2colConv.isPointwise(win);
+    }
+
+    /** Rows narrower than this stay on im2col + GEMM (a tile would leave most vector lanes idle). */
+    static final int DIRECT_MIN_WIDTH = 8;
+
+    /**
+     * Whether {@link DirectConv3x3} takes this window on rows of {@code width}: 3×3, stride 1, padding 1,
+     * no dilation, with the Vector API present (checked first: DirectConv3x3 is not loaded without it).
+     */
+    static boolean direct3x3(Window2d w, int width) {
+        return CpuFeatures.VECTOR_API && width >= DIRECT_MIN_WIDTH && w.kh() == 3 && w.kw() == 3 && w.strideH() == 1 && w.strideW() == 1
+                && w.padH() == 1 && w.padW() == 1 && w.dilH() == 1 && w.dilW() == 1;
     }
 
     /** The padded-image buffer and tap table of {@link DirectConv3x3}, one per thread. */
@@ -58,7 +71,7 @@ final class CpuConv {
     /** y [N, O, OH, OW] = W [O, C·kh·kw] · unfold(x[n]) for each image. */
     static Tensor forward(Tensor x, Tensor w, Window2d win) {
         int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3), o = w.size(0);
-        if (DirectConv3x3.applies(win, wd)) {
+        if (direct3x3(win, wd)) {
             Tensor wc = w.contiguous();
             return direct(x, DirectConv3x3.packWeights(Strided.data(wc), wc.offset(), o, c, false), o);
         }
@@ -82,7 +95,7 @@ final class CpuConv {
     /** dx [N, C, h, wd] = fold(Wᵀ [C·kh·kw, O] · dy[n]) for each image. */
     static Tensor backwardData(Tensor dy, Tensor w, Window2d win, int h, int wd) {
         int n = dy.size(0), o = w.size(0), c = w.size(1);
-        if (DirectConv3x3.applies(win, wd)) {                  // 3×3 stride 1 pad 1: dx = conv(dy, w flipped)
+        if (direct3x3(win, wd)) {                  // 3×3 stride 1 pad 1: dx = conv(dy, w flipped)
             Tensor wc = w.contiguous();
             return direct(dy, DirectConv3x3.packWeights(Strided.data(wc), wc.offset(), o, c, true), c);
         }

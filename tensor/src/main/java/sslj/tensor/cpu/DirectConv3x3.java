@@ -4,7 +4,6 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
-import sslj.tensor.Window2d;
 
 /**
  * A 3×3, stride 1, padding 1 convolution of one image without a column matrix: the GEMM micro-kernel's
@@ -21,20 +20,15 @@ import sslj.tensor.Window2d;
  * <p>The data gradient of the same convolution is this convolution too: dx = conv(dy, w') with
  * w'[c][o][i][j] = w[o][c][2 − i][2 − j] ({@link #packWeights} with {@code flipped}). Results equal
  * im2col + GEMM's up to the order of the sums. Used only when the Vector API is present and a row is
- * at least {@link #MIN_WIDTH} wide (narrower rows would leave most vector lanes idle).
+ * at least {@link CpuConv#DIRECT_MIN_WIDTH} wide (narrower rows would leave most vector lanes idle);
+ * {@link CpuConv#direct3x3} decides, so that this class, which needs the Vector API, is loaded only when
+ * that module is present.
  */
 final class DirectConv3x3 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length(), OB = 8;
-    static final int MIN_WIDTH = 8;
 
     private DirectConv3x3() { }
-
-    /** Whether this path takes the window on rows of {@code width}. */
-    static boolean applies(Window2d w, int width) {
-        return CpuFeatures.VECTOR_API && width >= MIN_WIDTH && w.kh() == 3 && w.kw() == 3 && w.strideH() == 1 && w.strideW() == 1
-                && w.padH() == 1 && w.padW() == 1 && w.dilH() == 1 && w.dilW() == 1;
-    }
 
     /**
      * Weights [O, C, 3, 3] at {@code off}, packed as [ceil(outs / 8)][ins · 9][8] (zero past the last

@@ -69,11 +69,11 @@ class DirectConv3x3Test {
     @Test
     void takesOnly3x3Stride1Padding1OnRowsOf8OrMore() {
         org.junit.jupiter.api.Assumptions.assumeTrue(CpuFeatures.VECTOR_API, "needs --add-modules=jdk.incubator.vector");
-        assertTrue(DirectConv3x3.applies(Window2d.square(3, 1, 1, 1), 8));
-        assertFalse(DirectConv3x3.applies(Window2d.square(3, 1, 1, 1), 7));        // narrow rows: im2col
-        assertFalse(DirectConv3x3.applies(Window2d.square(3, 2, 1, 1), 28));       // stride 2
-        assertFalse(DirectConv3x3.applies(Window2d.square(3, 1, 2, 2), 28));       // dilation 2
-        assertFalse(DirectConv3x3.applies(Window2d.square(3, 1, 0, 1), 28));       // no padding
-        assertFalse(DirectConv3x3.applies(Window2d.square(1, 1, 0, 1), 28));       // pointwise
+        assertTrue(CpuConv.direct3x3(Window2d.square(3, 1, 1, 1), 8));
+        assertFalse(CpuConv.direct3x3(Window2d.square(3, 1, 1, 1), 7));        // narrow rows: im2col
+        assertFalse(CpuConv.direct3x3(Window2d.square(3, 2, 1, 1), 28));       // stride 2
+        assertFalse(CpuConv.direct3x3(Window2d.square(3, 1, 2, 2), 28));       // dilation 2
+        assertFalse(CpuConv.direct3x3(Window2d.square(3, 1, 0, 1), 28));       // no padding
+        assertFalse(CpuConv.direct3x3(Window2d.square(1, 1, 0, 1), 28));       // pointwise
     }
 }
