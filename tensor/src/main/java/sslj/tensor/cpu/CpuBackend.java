@@ -85,7 +85,9 @@ public final class CpuBackend implements Backend {
         return CpuConv.backwardData(dy, w, window, h, wd);
     }
 
-    @Override public Tensor conv2dBackwardFilter(Tensor x, Tensor dy, Window2d window) { return Im2colConv.backwardFilter(x, dy, window); }
+    @Override public Tensor conv2dBackwardFilter(Tensor x, Tensor dy, Window2d window) {
+        return CpuConv.direct3x3(window, x.size(3)) ? CpuConv.backwardFilterDirect(x, dy) : Im2colConv.backwardFilter(x, dy, window);
+    }
 
     @Override public Tensor[] batchNormStats(Tensor x) { return CpuBatchNorm.stats(device, x); }
 

@@ -14,7 +14,7 @@ import sslj.tensor.Window2d;
  * MB for a batch of 256), which im2col writes to memory and the GEMM's packing reads back; here one image's
  * columns (about 100 KB in the Fashion-MNIST ResNet) stay in the core's L2 between the two. With fewer
  * images than cores, or a 1×1 convolution (no columns to build), Im2colConv runs as it is. The filter
- * gradient sums over images and stays with Im2colConv.
+ * gradient: DirectConv3x3's where it applies ({@link #backwardFilterDirect}), else Im2colConv's.
  */
 final class CpuConv {
     private CpuConv() { }
@@ -66,6 +66,33 @@ final class CpuConv {
             }
         });
         return out;
+    }
+
+    /**
+     * dW [O, C, 3, 3] of a 3×3 stride-1 padding-1 convolution ({@link DirectConv3x3#filterGradient}): the
+     * images split into one chunk per core, each chunk summed into its own partial dW, and the partials
+     * added in chunk order (the same bits for the same thread count).
+     */
+    static Tensor backwardFilterDirect(Tensor x, Tensor dy) {
+        int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3), o = dy.size(1);
+        Tensor xc = x.contiguous(), gc = dy.contiguous();
+        float[] xs = Strided.data(xc), gs = Strided.data(gc);
+        int xOff = xc.offset(), gOff = gc.offset(), chunks = Math.min(n, CpuParallel.threads()), size = o * c * 9;
+        float[][] partial = new float[chunks][size];
+        int floats = DirectConv3x3.scratchFloats(c, h, wd), dyFloats = DirectConv3x3.dyScratchFloats(o, h, wd);
+        CpuParallel.forRange(chunks, 1, (lo, hi) -> {
+            float[] xp = new float[floats], dyp = new float[dyFloats];
+            int[] tap = new int[c * 9], pos = new int[h * wd];
+            for (int chunk = lo; chunk < hi; chunk++) {
+                for (int img = (int) ((long) n * chunk / chunks); img < (int) ((long) n * (chunk + 1) / chunks); img++) {
+                    DirectConv3x3.filterGradient(xs, xOff + img * c * h * wd, c, h, wd, gs, gOff + img * o * h * wd, o, partial[chunk], xp, tap, dyp, pos);
+                }
+            }
+        });
+        Tensor dw = CpuBackend.empty(x.device(), o, c, 3, 3);
+        float[] out = Strided.data(dw);
+        for (float[] p : partial) for (int i = 0; i < size; i++) out[i] += p[i];
+        return dw;
     }
 
     /** y [N, O, OH, OW] = W [O, C·kh·kw] · unfold(x[n]) for each image. */
