@@ -57,17 +57,23 @@ final class DirectConv3x3 {
         return ins * (h + 2) * (wd + 2) + 2 * L + wd + 4;
     }
 
-    /**
-     * out[outs][h][wd] (at outOff) = the convolution of in[ins][h][wd] (at inOff) with the packed weights;
-     * {@code xp} is scratch of at least {@link #scratchFloats} floats, {@code tap} of at least ins · 9 ints.
-     */
-    static void image(float[] in, int inOff, int ins, int h, int wd, float[] packed, int outs, float[] out, int outOff, float[] xp, int[] tap) {
-        int wp = wd + 2, plane = (h + 2) * wp, kc = ins * 9;
+    /** xp = the ins planes of in (at inOff) with a border of zeros; tap[c·9 + 3i + j] = the offset of (c, i, j) in xp. */
+    private static void pad(float[] in, int inOff, int ins, int h, int wd, float[] xp, int[] tap) {
+        int wp = wd + 2, plane = (h + 2) * wp;
         Arrays.fill(xp, 0, scratchFloats(ins, h, wd), 0f);
         for (int c = 0; c < ins; c++) {
             for (int r = 0; r < h; r++) System.arraycopy(in, inOff + (c * h + r) * wd, xp, c * plane + (r + 1) * wp + 1, wd);
             for (int t = 0; t < 9; t++) tap[c * 9 + t] = c * plane + (t / 3) * wp + t % 3;
         }
+    }
+
+    /**
+     * out[outs][h][wd] (at outOff) = the convolution of in[ins][h][wd] (at inOff) with the packed weights;
+     * {@code xp} is scratch of at least {@link #scratchFloats} floats, {@code tap} of at least ins · 9 ints.
+     */
+    static void image(float[] in, int inOff, int ins, int h, int wd, float[] packed, int outs, float[] out, int outOff, float[] xp, int[] tap) {
+        int wp = wd + 2, kc = ins * 9;
+        pad(in, inOff, ins, h, wd, xp, tap);
         int hw = h * wd;
         VectorMask<Float> none = S.indexInRange(0, 0);
         for (int ob = 0; ob * OB < outs; ob++) {
@@ -102,12 +108,8 @@ final class DirectConv3x3 {
      */
     static void filterGradient(float[] in, int inOff, int ins, int h, int wd, float[] dy, int dyOff, int outs, float[] dw,
                                float[] xp, int[] tap, float[] dyp, int[] pos) {
-        int wp = wd + 2, plane = (h + 2) * wp, rv = (wd + L - 1) / L, rowL = rv * L, kc = ins * 9, nv = h * rv;
-        Arrays.fill(xp, 0, scratchFloats(ins, h, wd), 0f);
-        for (int c = 0; c < ins; c++) {
-            for (int r = 0; r < h; r++) System.arraycopy(in, inOff + (c * h + r) * wd, xp, c * plane + (r + 1) * wp + 1, wd);
-            for (int t = 0; t < 9; t++) tap[c * 9 + t] = c * plane + (t / 3) * wp + t % 3;
-        }
+        int wp = wd + 2, rv = (wd + L - 1) / L, rowL = rv * L, kc = ins * 9, nv = h * rv;
+        pad(in, inOff, ins, h, wd, xp, tap);
         Arrays.fill(dyp, 0, dyScratchFloats(outs, h, wd), 0f);
         for (int o = 0; o < outs; o++) {
             for (int r = 0; r < h; r++) System.arraycopy(dy, dyOff + (o * h + r) * wd, dyp, (o * h + r) * rowL, wd);
