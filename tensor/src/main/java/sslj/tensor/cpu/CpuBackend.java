@@ -9,7 +9,6 @@ import sslj.tensor.ReduceOp;
 import sslj.tensor.Storage;
 import sslj.tensor.Tensor;
 import sslj.tensor.UnaryOp;
-import sslj.tensor.Im2colConv;
 import sslj.tensor.Window2d;
 
 /**
@@ -86,7 +85,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public Tensor conv2dBackwardFilter(Tensor x, Tensor dy, Window2d window) {
-        return CpuConv.direct3x3(window, x.size(3)) ? CpuConv.backwardFilterDirect(x, dy) : Im2colConv.backwardFilter(x, dy, window);
+        return CpuConv.backwardFilter(x, dy, window);
     }
 
     @Override public Tensor[] batchNormStats(Tensor x) { return CpuBatchNorm.stats(device, x); }

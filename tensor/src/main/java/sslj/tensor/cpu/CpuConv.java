@@ -14,7 +14,7 @@ import sslj.tensor.Window2d;
  * MB for a batch of 256), which im2col writes to memory and the GEMM's packing reads back; here one image's
  * columns (about 100 KB in the Fashion-MNIST ResNet) stay in the core's L2 between the two. With fewer
  * images than cores, or a 1×1 convolution (no columns to build), Im2colConv runs as it is. The filter
- * gradient: DirectConv3x3's where it applies ({@link #backwardFilterDirect}), else Im2colConv's.
+ * gradient: DirectConv3x3's where it applies ({@link #backwardFilter}), else Im2colConv's.
  */
 final class CpuConv {
     private CpuConv() { }
@@ -69,11 +69,12 @@ final class CpuConv {
     }
 
     /**
-     * dW [O, C, 3, 3] of a 3×3 stride-1 padding-1 convolution ({@link DirectConv3x3#filterGradient}): the
-     * images split into one chunk per core, each chunk summed into its own partial dW, and the partials
-     * added in chunk order (the same bits for the same thread count).
+     * dW [O, C, kh, kw]. A 3×3 stride-1 padding-1 window on rows of 8 or more: {@link DirectConv3x3#filterGradient},
+     * the images split into one chunk per core, each chunk summed into its own partial dW, and the partials
+     * added in chunk order (the same bits for the same thread count). Any other window: Im2colConv.
      */
-    static Tensor backwardFilterDirect(Tensor x, Tensor dy) {
+    static Tensor backwardFilter(Tensor x, Tensor dy, Window2d win) {
+        if (!direct3x3(win, x.size(3))) return Im2colConv.backwardFilter(x, dy, win);
         int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3), o = dy.size(1);
         Tensor xc = x.contiguous(), gc = dy.contiguous();
         float[] xs = Strided.data(xc), gs = Strided.data(gc);
