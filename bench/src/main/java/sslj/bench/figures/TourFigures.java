@@ -29,7 +29,7 @@ import sslj.tensor.Tensor;
  *       an online (max, sum) per row, the saved log-sum-exp.</li>
  *   <li>ssl-knn-by-epoch.png: the kNN monitor by epoch of three families' methods in real runs (SimCLR,
  *       MoCo v2, BYOL; ResNet-18 width 32 on an H100, all of Fashion-MNIST), beside the raw-pixel and
- *       random-encoder baselines: bench/RESULTS.md, "GPU runs 6–9", run 7. Drawn with the trainer's own
+ *       random-encoder baselines: bench/RESULTS.md, "GPU runs 10–12", runs 11 and 12. Drawn with the trainer's own
  *       {@link CurvePlot}.</li>
  * </ul>
  */
@@ -49,11 +49,15 @@ public final class TourFigures {
         sslKnnByEpoch(new File(dir, "ssl-knn-by-epoch.png"));
     }
 
-    // bench/RESULTS.md, GPU run 7: kNN monitor (%) after each epoch; SimCLR's 14th and BYOL's 12th-14th epochs
-    // were cut by the device call's time limit.
-    private static final double[] SIMCLR_KNN = {77.6, 79.6, 80.8, 81.3, 81.6, 82.2, 82.4, 82.4, 82.3, 82.6, 82.7, 82.7, 82.8};
-    private static final double[] MOCO_V2_KNN = {75.0, 76.0, 78.1, 79.1, 80.1, 80.6, 81.0, 81.6, 81.9, 82.0, 82.0, 82.3, 82.2, 82.4};
-    private static final double[] BYOL_KNN = {69.0, 73.5, 76.5, 78.4, 79.1, 79.6, 80.2, 80.9, 81.3, 81.5, 81.8};
+    // bench/RESULTS.md, GPU runs 11 and 12: kNN monitor (%) after each epoch. SimCLR ran alone for 32 epochs;
+    // MoCo v2 (stopped by the device call's limit after 17 of 20) and BYOL (16) ran side by side.
+    private static final double[] SIMCLR_KNN = {77.6, 78.9, 80.8, 81.1, 80.9, 81.7, 82.3, 82.6, 82.6, 82.8, 83.3,
+        83.5, 82.8, 83.2, 83.3, 83.8, 83.5, 83.6, 83.8, 83.7, 84.2, 84.0, 83.9, 84.1, 83.9, 84.0, 84.1, 84.0, 84.0,
+        84.1, 84.1, 84.2};
+    private static final double[] MOCO_V2_KNN = {76.3, 77.7, 79.0, 80.0, 80.9, 81.5, 82.3, 81.8, 82.5, 82.5, 82.9,
+        83.1, 83.1, 83.2, 83.0, 83.2, 83.1};
+    private static final double[] BYOL_KNN = {69.0, 73.4, 76.2, 78.1, 78.9, 80.1, 81.2, 81.9, 82.3, 82.7, 83.0,
+        82.9, 83.0, 83.1, 83.1, 83.0};
     private static final double RAW_PIXELS_KNN = 81.77, RANDOM_W32_KNN = 75.69;
 
     private static void sslKnnByEpoch(File png) throws IOException {
@@ -61,8 +65,8 @@ public final class TourFigures {
                 byEpoch("SimCLR (in-batch negatives)", SIMCLR_KNN),
                 byEpoch("MoCo v2 (momentum encoder + queue)", MOCO_V2_KNN),
                 byEpoch("BYOL (momentum encoder, no negatives)", BYOL_KNN),
-                flat("raw pixels", RAW_PIXELS_KNN, MOCO_V2_KNN.length),
-                flat("random-init encoder", RANDOM_W32_KNN, MOCO_V2_KNN.length));
+                flat("raw pixels", RAW_PIXELS_KNN, SIMCLR_KNN.length),
+                flat("random-init encoder", RANDOM_W32_KNN, SIMCLR_KNN.length));
         CurvePlot.write(png.toPath(), "kNN accuracy by epoch: ResNet-18 w32 on Fashion-MNIST (60,000 images, H100)", "epoch",
                 java.util.List.of(new CurvePlot.Panel("kNN accuracy (%), k = 200", series)));
         System.out.println("wrote " + png);
