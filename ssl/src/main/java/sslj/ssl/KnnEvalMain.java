@@ -12,8 +12,9 @@ import sslj.ssl.train.Options;
 import sslj.ssl.train.TrainData;
 
 /**
- * Weighted kNN evaluation of a frozen pretrained encoder (InstDisc's protocol, as lightly's and
- * solo-learn's kNN monitors: cosine similarity, k = 200, vote weights exp(s/0.1); DESIGN.md section 6).
+ * Weighted kNN evaluation of a frozen pretrained encoder (InstDisc's protocol, Wu et al. 2018 section 3.4,
+ * as lightly's and solo-learn's kNN monitors: cosine similarity, k = 200, vote weights exp(s/0.1);
+ * DESIGN.md section 6).
  * Test features are compared with all training features a chunk at a time (never N_test x N_train at
  * once). Baselines in the same table: raw pixels, a random-init encoder, a --supervised run.
  *

@@ -133,6 +133,15 @@ public interface Backend {
         return new Tensor[] {batchNormApply(x, stats[0], invstd, gamma, beta), stats[0], stats[1], invstd};
     }
 
+    /**
+     * The eval forward in one call: y = (x − mean[c]) / √(var[c] + eps) · gamma[c] + beta[c] with given
+     * (running) statistics. By default {@link #batchNormApply} with invstd = 1/√(var + eps); a backend
+     * with a library call for it (cuDNN's inference forward) overrides it.
+     */
+    default Tensor batchNormForwardInference(Tensor x, Tensor mean, Tensor var, Tensor gamma, Tensor beta, float eps) {
+        return batchNormApply(x, mean, var.add(eps).rsqrt(), gamma, beta);
+    }
+
     /** {dx, dgamma [C], dbeta [C]}: the training-mode dx when {@code training}, else the eval-mode one; gamma null = 1. */
     Tensor[] batchNormBackward(Tensor g, Tensor x, Tensor mean, Tensor invstd, Tensor gamma, boolean training);
 

@@ -50,6 +50,19 @@ public final class BatchNormOps {
     }
 
     /**
+     * The eval forward: y = (x − mean) / √(var + eps) · γ + β per channel with given (running) statistics
+     * mean and var [C]. One Backend call (cuDNN's inference forward on a GPU where it loaded; elsewhere
+     * {@link #apply} with invstd = 1/√(var + eps)).
+     */
+    public static Tensor forwardInference(Tensor x, Tensor mean, Tensor var, Tensor gamma, Tensor beta, float eps) {
+        checkInput("batchNormForwardInference", x);
+        checkChannels("batchNormForwardInference", x, "mean", mean, "var", var, "gamma", gamma, "beta", beta);
+        if ((gamma == null) != (beta == null)) throw new IllegalArgumentException("batchNormForwardInference: give both gamma and beta, or neither");
+        if (!(eps > 0)) throw new IllegalArgumentException("batchNormForwardInference: eps must be > 0, got " + eps);
+        return x.backend().batchNormForwardInference(x, mean, var, gamma, beta, eps);
+    }
+
+    /**
      * {dx, dγ [C], dβ [C]} from the incoming gradient g (x's shape), x and the mean and invstd the forward
      * used; gamma null means γ = 1. dx is that of the training formula when {@code training} (the
      * statistics came from x), else that of the eval formula.
@@ -130,7 +143,7 @@ public final class BatchNormOps {
             String name = (String) namesAndTensors[i];
             Tensor t = (Tensor) namesAndTensors[i + 1];
             if (t == null) {
-                if (name.equals("mean") || name.equals("invstd")) throw new IllegalArgumentException(op + ": " + name + " is null");
+                if (name.equals("mean") || name.equals("invstd") || name.equals("var")) throw new IllegalArgumentException(op + ": " + name + " is null");
                 continue;
             }
             if (t.dim() != 1 || t.size(0) != c) {

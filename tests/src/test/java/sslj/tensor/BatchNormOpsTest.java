@@ -100,6 +100,9 @@ class BatchNormOpsTest {
         Tensor mean = Tensor.of(rm), invstd = Tensor.of(rv).add(EPS).rsqrt();
         double[][] want = oracle(x.toFloatArray(), g.toFloatArray(), shape, gamma.toFloatArray(), beta.toFloatArray(), rm, rv);
         Close.assertClose("eval y of a strided x", shape, want[0], BatchNormOps.apply(x, mean, invstd, gamma, beta), 1e-5, 1e-4);
+        Close.assertClose("forwardInference y of a strided x", shape, want[0], BatchNormOps.forwardInference(x, mean, Tensor.of(rv), gamma, beta, EPS), 1e-5, 1e-4);
+        double[][] plain = oracle(x.toFloatArray(), g.toFloatArray(), shape, null, null, rm, rv);
+        Close.assertClose("forwardInference y without affine", shape, plain[0], BatchNormOps.forwardInference(x, mean, Tensor.of(rv), null, null, EPS), 1e-5, 1e-4);
         Tensor[] d = BatchNormOps.backward(g, x, mean, invstd, gamma, false);
         Close.assertClose("eval dx", shape, want[1], d[0], 1e-5, 1e-4);
         Close.assertClose("eval dgamma", new int[] {4}, want[2], d[1], 1e-4, 1e-4);
@@ -144,7 +147,9 @@ class BatchNormOpsTest {
             Tensor[] back = BatchNormOps.backward(gd, xd, st[0], invstd, ga, true);
             Tensor[] step = BatchNormOps.forwardTraining(xd, ga, be, EPS);
             Tensor[] stepBack = BatchNormOps.backward(gd, xd, step[1], step[3], ga, true);
+            Tensor runningMean = st[0].mul(0.5f).add(0.25f), runningVar = st[1].mul(1.5f).add(0.1f);   // not the batch's
             Map<String, Tensor> out = new LinkedHashMap<>();
+            out.put("forwardInference y", BatchNormOps.forwardInference(xd, runningMean, runningVar, ga, be, EPS));
             out.put("mean", st[0]);
             out.put("var", st[1]);
             out.put("y", BatchNormOps.apply(xd, st[0], invstd, ga, be));
@@ -162,7 +167,7 @@ class BatchNormOpsTest {
     }
 
     /**
-     * On a real GPU with cuDNN, the training forward and backward go through cuDNN (CudnnBatchNorm) and stay
+     * On a real GPU with cuDNN, the training forward and backward and the eval forward go through cuDNN (CudnnBatchNorm) and stay
      * there: training-sized layers (a ResNet's [N, C, H, W], a head's BatchNorm1d [N, C]) and the awkward test
      * shapes, with and without affine, match the CPU, and no call failed over to batchnorm.ptx (which would
      * match too and hide the failure). Skipped on the emulator, which has no cuDNN.
@@ -202,6 +207,12 @@ class BatchNormOpsTest {
                 assertThrows(IllegalArgumentException.class, () -> BatchNormOps.forwardTraining(x, null, null, 0f)).getMessage());
         assertEquals("batchNormForwardTraining: beta must have shape [3] (one per channel of x [2, 3, 4]), got [2]",
                 assertThrows(IllegalArgumentException.class, () -> BatchNormOps.forwardTraining(x, c3, Tensor.ones(2), EPS)).getMessage());
+        assertEquals("batchNormForwardInference: var is null",
+                assertThrows(IllegalArgumentException.class, () -> BatchNormOps.forwardInference(x, c3, null, null, null, EPS)).getMessage());
+        assertEquals("batchNormForwardInference: var must have shape [3] (one per channel of x [2, 3, 4]), got [4]",
+                assertThrows(IllegalArgumentException.class, () -> BatchNormOps.forwardInference(x, c3, Tensor.ones(4), null, null, EPS)).getMessage());
+        assertEquals("batchNormForwardInference: eps must be > 0, got -1.0",
+                assertThrows(IllegalArgumentException.class, () -> BatchNormOps.forwardInference(x, c3, c3, null, null, -1f)).getMessage());
         assertEquals("batchNormApply: mean is null",
                 assertThrows(IllegalArgumentException.class, () -> BatchNormOps.apply(x, null, c3, null, null)).getMessage());
     }

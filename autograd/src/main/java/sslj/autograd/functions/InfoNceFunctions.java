@@ -6,7 +6,8 @@ import sslj.tensor.InfoNce;
 import sslj.tensor.Tensor;
 
 /**
- * The fused InfoNCE losses as autograd ops (maths in {@link InfoNce}). Each forward saves its inputs and
+ * The fused InfoNCE losses as autograd ops (Oord et al. 2018, eq. 4; MoCo's eq. 1 with a queue, the
+ * symmetric in-batch form of MoCo v3 and CLIP; maths in {@link InfoNce}). Each forward saves its inputs and
  * the per-row log-sum-exps (N floats, not the logits); each backward recomputes the softmax tile by tile.
  * The incoming gradient of the scalar loss is passed to the backend as gradScale.
  */

@@ -65,11 +65,12 @@ public final class Norm {
                 return step[0];
             }
             mean = fixedMean;
-            invstd = fixedVar.add(eps).rsqrt();
-            return BatchNormOps.apply(x, mean, invstd, gamma, beta);
+            invstd = null;                              // the backward's, made there: a forward-only eval never needs it
+            return BatchNormOps.forwardInference(x, fixedMean, fixedVar, gamma, beta, eps);
         }
 
         @Override protected Tensor[] backward(Tensor g) {
+            if (invstd == null) invstd = fixedVar.add(eps).rsqrt();
             Tensor[] d = BatchNormOps.backward(g, x, mean, invstd, gamma, fixedMean == null);
             return gamma == null ? new Tensor[] {needsGrad(0) ? d[0] : null} : new Tensor[] {needsGrad(0) ? d[0] : null, d[1], d[2]};
         }

@@ -29,7 +29,7 @@ import sslj.tensor.Tensor;
  *       an online (max, sum) per row, the saved log-sum-exp.</li>
  *   <li>ssl-knn-by-epoch.png: the kNN monitor by epoch of three families' methods in real runs (SimCLR,
  *       MoCo v2, BYOL; ResNet-18 width 32 on an H100, all of Fashion-MNIST), beside the raw-pixel and
- *       random-encoder baselines: bench/RESULTS.md, "GPU runs 10–12", runs 11 and 12. Drawn with the trainer's own
+ *       random-encoder baselines: bench/RESULTS.md, "GPU runs 10–13", runs 11 and 12. Drawn with the trainer's own
  *       {@link CurvePlot}.</li>
  * </ul>
  */

@@ -510,10 +510,10 @@ public final class CudaBackend implements Backend {
 
     // ---------------------------------------------------------------- batch normalisation
     //
-    // The training forward and the training backward (the two with per-channel reductions) through cuDNN
-    // (CudnnBatchNorm) on a real GPU where libcudnn.so.9 loaded and cuDNN is enabled (the convolutions'
-    // switch, and -Dsslj.cudnn.batchnorm for batch norm alone); everything else, everything on the emulator,
-    // and a channel of a single value, on batchnorm.ptx. A cuDNN failure is said once, and batch norm stays
+    // The training forward, the training backward (the two with per-channel reductions) and the eval forward
+    // through cuDNN (CudnnBatchNorm) on a real GPU where libcudnn.so.9 loaded and cuDNN is enabled (the
+    // convolutions' switch, and -Dsslj.cudnn.batchnorm for batch norm alone); the eval backward (no cuDNN
+    // call), everything on the emulator, and training on channels of a single value, on batchnorm.ptx. A cuDNN failure is said once, and batch norm stays
     // on batchnorm.ptx from then on (the convolutions decide for themselves).
 
     private String cudnnBatchNormUnusable;
@@ -521,7 +521,7 @@ public final class CudaBackend implements Backend {
     /** -Dsslj.cudnn.batchnorm=false keeps batch norm on batchnorm.ptx while the convolutions use cuDNN (for A/B runs). */
     private final boolean cudnnBatchNormEnabled = !"false".equalsIgnoreCase(System.getProperty("sslj.cudnn.batchnorm", "true"));
 
-    /** The path of the next training-mode batch norm: "cudnn" or "ptx". */
+    /** The path of the next batch norm forward (training or eval) and training backward: "cudnn" or "ptx". */
     public synchronized String batchNormPath() { return batchNormCudnn() != null ? "cudnn" : "ptx"; }
 
     /** The cuDNN batch norm when it is to be used now, else null. */
@@ -573,6 +573,23 @@ public final class CudaBackend implements Backend {
             }
         }
         return Backend.super.batchNormForwardTraining(x, gamma, beta, eps);
+    }
+
+    @Override
+    public Tensor batchNormForwardInference(Tensor x, Tensor mean, Tensor var, Tensor gamma, Tensor beta, float eps) {
+        CudnnBatchNorm bn = batchNormCudnn();              // any eps > 0 (cuDNN 9's CUDNN_BN_MIN_EPSILON is 0)
+        if (bn != null) {
+            Tensor y = result(x.shape());
+            try (Staged st = new Staged()) {
+                bn.forwardInference(st.contiguous(x), st.contiguous(mean), st.contiguous(var), gamma == null ? null : st.contiguous(gamma),
+                        beta == null ? null : st.contiguous(beta), eps, y);
+                return y;
+            } catch (RuntimeException | LinkageError e) {
+                cudnnBatchNormFailed(e);
+                y.release();
+            }
+        }
+        return Backend.super.batchNormForwardInference(x, mean, var, gamma, beta, eps);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package sslj.kernels.backend;
 
 import static jcuda.jcudnn.JCudnn.cudnnBatchNormalizationBackward;
+import static jcuda.jcudnn.JCudnn.cudnnBatchNormalizationForwardInference;
 import static jcuda.jcudnn.JCudnn.cudnnBatchNormalizationForwardTraining;
 import static jcuda.jcudnn.JCudnn.cudnnCreateTensorDescriptor;
 import static jcuda.jcudnn.JCudnn.cudnnDeriveBNTensorDescriptor;
@@ -24,16 +25,19 @@ import sslj.tensor.BatchNormOps;
 import sslj.tensor.Tensor;
 
 /**
- * Batch normalisation's two reductions through cuDNN's legacy batch-norm API (libcudnn.so.9, as
- * {@link CudnnConvolutions}): the training forward ({@code cudnnBatchNormalizationForwardTraining}: μ, the
- * saved 1/√(σ² + ε) and y in one call) and the training backward ({@code cudnnBatchNormalizationBackward}:
- * dx, dγ, dβ from the saved μ and 1/√(σ² + ε)). The maths is {@link BatchNormOps}'s; mode
- * {@code CUDNN_BATCHNORM_SPATIAL} (statistics per channel over N and the plane), x seen as [N, C, S, 1].
+ * Batch normalisation through cuDNN's legacy batch-norm API (libcudnn.so.9, as {@link CudnnConvolutions}):
+ * the training forward ({@code cudnnBatchNormalizationForwardTraining}: μ, the saved 1/√(σ² + ε) and y in
+ * one call), the training backward ({@code cudnnBatchNormalizationBackward}: dx, dγ, dβ from the saved μ
+ * and 1/√(σ² + ε)) and the eval forward ({@code cudnnBatchNormalizationForwardInference}: y from the
+ * running μ and σ²). The maths is {@link BatchNormOps}'s; mode {@code CUDNN_BATCHNORM_SPATIAL}
+ * (statistics per channel over N and the plane), x seen as [N, C, S, 1].
  *
- * <p>Why only these two: they are the reductions, where cuDNN spreads a channel over many blocks and
- * batchnorm.ptx gives each channel one block (which leaves most of the GPU idle when C is small). The
- * eval forward and the eval backward are one elementwise pass each, which batchnorm.ptx does at copy
- * bandwidth; cuDNN has nothing to add there, and its inference call would need σ² back from invstd.
+ * <p>The training pair is where cuDNN pays: they are the reductions, where cuDNN spreads a channel over
+ * many blocks and batchnorm.ptx gives each channel one block (which leaves most of the GPU idle when C
+ * is small). The eval forward is one elementwise pass either way (batchnorm.ptx's runs at copy
+ * bandwidth); it goes through cuDNN too so that a model in eval mode runs the same library as in
+ * training. The eval backward (frozen statistics: dx = γ · invstd · g) has no cuDNN call and stays on
+ * batchnorm.ptx.
  *
  * <p>No running statistics here (their pointers are NULL, factor 0): the module updates them from the
  * batch statistics, the same code on every backend. cuDNN returns invstd, not σ²; the biased σ² the
@@ -104,6 +108,24 @@ final class CudnnBatchNorm implements AutoCloseable {
             check(cudnnBatchNormalizationForwardTraining(handle, MODE, one, zero, p.x, ptr(x), p.x, ptr(y), p.channel,
                     ptr(gamma == null ? ones : gamma), ptr(beta == null ? zeros : beta), 0.0, new Pointer(), new Pointer(), eps, ptr(mean), ptr(invstd)),
                     "cudnnBatchNormalizationForwardTraining(SPATIAL) for " + p.shape);
+        } finally {
+            if (ones != null) ones.release();
+            if (zeros != null) zeros.release();
+        }
+    }
+
+    /**
+     * Eval forward into y (x's shape) with the given (running) mean and biased variance var [C]: y = (x − μ)
+     * / √(σ² + ε) · γ + β; x contiguous, gamma and beta [C] contiguous or both null.
+     */
+    synchronized void forwardInference(Tensor x, Tensor mean, Tensor var, Tensor gamma, Tensor beta, float eps, Tensor y) {
+        Plan p = plan(x);
+        int c = p.shape.c;
+        Tensor ones = gamma == null ? filled(c, 1f) : null, zeros = gamma == null ? filled(c, 0f) : null;
+        try {
+            check(cudnnBatchNormalizationForwardInference(handle, MODE, one, zero, p.x, ptr(x), p.x, ptr(y), p.channel,
+                    ptr(gamma == null ? ones : gamma), ptr(beta == null ? zeros : beta), ptr(mean), ptr(var), eps),
+                    "cudnnBatchNormalizationForwardInference(SPATIAL) for " + p.shape);
         } finally {
             if (ones != null) ones.release();
             if (zeros != null) zeros.release();

@@ -8,8 +8,10 @@ import sslj.kernels.runtime.GpuRuntime;
 import sslj.kernels.runtime.KernelArgs;
 
 /**
- * Launches the fused InfoNCE kernels of {@code /sslj/kernels/ptx/info_nce.ptx} (maths and launch shapes
- * in the PTX banners; the same losses as {@code sslj.tensor.InfoNce} on the CPU). Pointers are row-major
+ * Launches the fused InfoNCE kernels of {@code /sslj/kernels/ptx/info_nce.ptx}: the InfoNCE loss of
+ * Oord et al. 2018 (eq. 4) in MoCo's queue form (He et al. 2020, eq. 1) and the symmetric in-batch form
+ * of MoCo v3 and CLIP (maths and launch shapes in the PTX banners; the same losses as
+ * {@code sslj.tensor.InfoNce} on the CPU). Pointers are row-major
  * float32 device buffers; outputs are written, never accumulated; a caller-provided workspace of
  * {@link #workspaceFloats} floats holds the per-chunk partial results. Every launch is deterministic (no
  * atomics; partials joined in a fixed order), so reruns give the same bits.

@@ -9,7 +9,9 @@ import sslj.kernels.runtime.KernelArgs;
 
 /**
  * Launchers for the momentum family's PTX (resources /sslj/kernels/ptx/momentum.ptx): the EMA of a
- * parameter arena, the MoCo key-queue enqueue and the InstDisc memory-bank update. Each method checks
+ * parameter arena (MoCo's eq. 2, θ_k ← m θ_k + (1 − m) θ_q; BYOL's target update), the MoCo key-queue
+ * enqueue (He et al. 2020, section 3.2) and the InstDisc memory-bank update (Wu et al. 2018:
+ * v_i ← normalise(m v_i + (1 − m) f_i), m = 0.5). Each method checks
  * its arguments (sizes, momentum, pointer ranges, overlaps) and enqueues exactly one launch; the maths
  * and the launch shapes are documented in the .ptx file. The module is loaded once per runtime (the
  * runtime caches it) and the kernels looked up once per instance.

@@ -11,7 +11,8 @@ import sslj.tensor.Tensor;
 import sslj.tensor.TensorScope;
 
 /**
- * MoCo's dictionary of negative keys: a [K, D] tensor on the device and a write pointer. Each step's
+ * MoCo's dictionary of negative keys (He et al. 2020, section 3.2, "dictionary as a queue"): a [K, D]
+ * tensor on the device and a write pointer. Each step's
  * keys (from the momentum encoder, no gradient) overwrite the oldest rows: {@link #enqueue} writes N
  * rows at ptr with wrap-around (one backend call, {@link Momentum#enqueue}) and advances
  * ptr ← (ptr + N) mod K; the dequeue is implicit. Any K and 1 ≤ N ≤ K.

@@ -1,7 +1,8 @@
 package sslj.nn.optim;
 
 /**
- * Schedules for the momentum of an EMA target network (BYOL, MoCo v3).
+ * Schedules for the momentum of an EMA target network: BYOL's cosine increase from τ_base to 1
+ * (Grill et al. 2020, section 3.2: τ = 1 − (1 − τ_base)(cos(πk/K) + 1)/2), also used by MoCo v3.
  */
 public final class MomentumSchedule {
     private MomentumSchedule() { }

@@ -8,7 +8,7 @@ import sslj.tensor.Device;
 
 /**
  * Per-epoch weighted kNN accuracy of the method's encoder ({@link Knn}: k = 200, τ = 0.1, cosine
- * similarity): the features of the training images (the bank, un-augmented) classify the test
+ * similarity, the vote of Wu et al. 2018, section 3.4): the features of the training images (the bank, un-augmented) classify the test
  * images. Returns {@code {"knn_acc": accuracy}}. The encoder runs in eval mode without gradients.
  */
 public final class KnnMonitor implements EpochMonitor {
