@@ -21,9 +21,10 @@
 #                                          the baselines; the issue-6 settings, ARGS appended (they win);
 #                                          TRAIN_TIMEOUT (seconds) stops the pretraining, and the probe then
 #                                          reads the last epoch's checkpoint; PROBE_ARGS are added to the probe
-#   bench/gpu/run-on-gpu.sh ssl-parallel OUT EPOCHS METHOD... [-- ARGS...]
+#   bench/gpu/run-on-gpu.sh ssl-parallel OUT EPOCHS METHOD[:EPOCHS]... [-- ARGS...]
 #                                          on the GPU machine: those methods at once, one JVM each (the GPU
-#                                          is not saturated by one run of this size)
+#                                          is not saturated by one run of this size); METHOD:EPOCHS gives
+#                                          that method its own number of epochs (BYOL runs slower)
 #
 # Environment for `run`:
 #   GPU_BENCH   regex of benchmarks to run (default "Gpu|Cuda"); an empty match skips JMH with a message
@@ -416,17 +417,19 @@ ssl() {
 # ~6,000 together, where one alone trains at ~4,000-5,000): each its own JVM with 4 loader threads, its
 # probe afterwards, the baselines only with the first. Same ARGS for all; OUT/METHOD.out is each one's log.
 ssl_parallel() {
-    local out="${1:?usage: run-on-gpu.sh ssl-parallel OUT EPOCHS METHOD... [-- ARGS...]}" epochs="${2:?epochs}"
+    local out="${1:?usage: run-on-gpu.sh ssl-parallel OUT EPOCHS METHOD[:EPOCHS]... [-- ARGS...]}" epochs="${2:?epochs}"
     shift 2
-    local methods=() pids=() m first=1 rc=0 pid
+    local methods=() pids=() m n first=1 rc=0 pid
     while [ $# -gt 0 ] && [ "$1" != "--" ]; do methods+=("$1"); shift; done
     [ "${1:-}" = "--" ] && shift
     mkdir -p "$out"
     for m in "${methods[@]}"; do
+        n="$epochs"
+        case "$m" in *:*) n="${m#*:}"; m="${m%%:*}" ;; esac
         local probe="${PROBE_ARGS:-}"
         [ $first = 1 ] || [[ " $probe " == *" --no-baselines "* ]] || probe="$probe --no-baselines"
         first=0
-        ( PROBE_ARGS="$probe" PROBE_WORKERS=4 bash "$0" ssl "$out" "$m" "$epochs" --workers 4 "$@" >"$out/$m.out" 2>&1 ) &
+        ( PROBE_ARGS="$probe" PROBE_WORKERS=4 bash "$0" ssl "$out" "$m" "$n" --workers 4 "$@" >"$out/$m.out" 2>&1 ) &
         pids+=($!)
     done
     for pid in "${pids[@]}"; do wait "$pid" || rc=$?; done
@@ -442,5 +445,5 @@ case "${1:-}" in
     unpack) unpack ;;
     ssl) shift; ssl "$@" ;;
     ssl-parallel) shift; ssl_parallel "$@" ;;
-    *) echo "usage: $0 prepare | run OUT_DIR | data | pack | unpack | ssl-parallel OUT EPOCHS METHOD... [-- ARGS] | ssl OUT METHOD [EPOCHS [ARGS...]]" >&2; exit 2 ;;
+    *) echo "usage: $0 prepare | run OUT_DIR | data | pack | unpack | ssl-parallel OUT EPOCHS METHOD[:EPOCHS]... [-- ARGS] | ssl OUT METHOD [EPOCHS [ARGS...]]" >&2; exit 2 ;;
 esac
