@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import sslj.testing.RepoRoot;
 
 /**
  * Issue #8, checked on every build: every public top-level type (class, interface, record, enum,
@@ -39,14 +40,6 @@ class JavadocCoverageTest {
     /** One top-level type: its name, the line of its keyword, public or not, and its Javadoc (null when none). */
     record Decl(String name, int line, boolean isPublic, String javadoc) { }
 
-    static Path repoRoot() {
-        Path p = Path.of("").toAbsolutePath();
-        for (Path q = p; q != null; q = q.getParent()) {
-            if (Files.isDirectory(q.resolve("docs")) && Files.isDirectory(q.resolve("tensor")) && Files.isRegularFile(q.resolve("pom.xml"))) return q;
-        }
-        throw new IllegalStateException("no repository root (docs/, tensor/, pom.xml) above " + p);
-    }
-
     static List<Path> sourceFiles(Path root) throws IOException {
         List<Path> files = new ArrayList<>();
         for (String module : MODULES) {
@@ -62,7 +55,7 @@ class JavadocCoverageTest {
     }
 
     @Test void everyPublicTypeHasAJavadocWithASummary() throws IOException {
-        Path root = repoRoot();
+        Path root = RepoRoot.find();
         List<Path> files = sourceFiles(root);
         assertTrue(files.size() > 100, "found only " + files.size() + " source files under " + root);
         List<String> problems = new ArrayList<>();

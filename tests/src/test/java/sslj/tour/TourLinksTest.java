@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import sslj.testing.RepoRoot;
 
 /**
  * The docs cannot rot silently: every file path that README.md or a Markdown file under docs/ points
@@ -38,14 +39,6 @@ class TourLinksTest {
     private static final Pattern BACKTICKS = Pattern.compile("`([^`]+)`");
     private static final Pattern PATHLIKE = Pattern.compile("[A-Za-z0-9_.\\-/]+");
 
-    static Path repoRoot() {
-        Path p = Path.of("").toAbsolutePath();
-        for (Path q = p; q != null; q = q.getParent()) {
-            if (Files.isDirectory(q.resolve("docs")) && Files.isDirectory(q.resolve("tensor")) && Files.isRegularFile(q.resolve("pom.xml"))) return q;
-        }
-        throw new IllegalStateException("no repository root (docs/, tensor/, pom.xml) above " + p);
-    }
-
     static List<Path> markdownFiles(Path root) throws IOException {
         List<Path> files = new ArrayList<>();
         if (Files.isRegularFile(root.resolve("README.md"))) files.add(root.resolve("README.md"));
@@ -56,7 +49,7 @@ class TourLinksTest {
     }
 
     @Test void everyLinkedPathExists() throws IOException {
-        Path root = repoRoot();
+        Path root = RepoRoot.find();
         List<Path> files = markdownFiles(root);
         assertTrue(files.size() > 1, "found no Markdown under " + root.resolve("docs"));
         List<String> missing = new ArrayList<>();
@@ -164,7 +157,7 @@ class TourLinksTest {
 
     /** The parser itself, on lines whose answer is known. */
     @Test void parsesLinksAndPaths() {
-        Path root = repoRoot();
+        Path root = RepoRoot.find();
         assertTrue(links("see [T](../../tensor/T.java#L3) and [w](https://x.org) and [a](#top)").equals(List.of("../../tensor/T.java")));
         assertTrue(links("[ref]: figures/a.png").equals(List.of("figures/a.png")));
         List<String> p = backtickPaths(root, root.resolve("docs"), "run `bench/gpu/run-on-gpu.sh prepare`, not `OUT/log.txt` or `sslj.tensor.Tensor` or `bench/target/benchmarks.jar` or `runs/x/curves.png`");

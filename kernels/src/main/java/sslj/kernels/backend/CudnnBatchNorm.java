@@ -102,16 +102,9 @@ final class CudnnBatchNorm implements AutoCloseable {
      */
     synchronized void forwardTraining(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor y, Tensor mean, Tensor invstd) {
         Plan p = plan(x);
-        int c = p.shape.c;
-        Tensor ones = gamma == null ? filled(c, 1f) : null, zeros = gamma == null ? filled(c, 0f) : null;
-        try {
-            check(cudnnBatchNormalizationForwardTraining(handle, MODE, one, zero, p.x, ptr(x), p.x, ptr(y), p.channel,
-                    ptr(gamma == null ? ones : gamma), ptr(beta == null ? zeros : beta), 0.0, new Pointer(), new Pointer(), eps, ptr(mean), ptr(invstd)),
-                    "cudnnBatchNormalizationForwardTraining(SPATIAL) for " + p.shape);
-        } finally {
-            if (ones != null) ones.release();
-            if (zeros != null) zeros.release();
-        }
+        withScaleBias(p, gamma, beta, (scale, bias) -> check(cudnnBatchNormalizationForwardTraining(handle, MODE, one, zero, p.x, ptr(x),
+                p.x, ptr(y), p.channel, scale, bias, 0.0, new Pointer(), new Pointer(), eps, ptr(mean), ptr(invstd)),
+                "cudnnBatchNormalizationForwardTraining(SPATIAL) for " + p.shape));
     }
 
     /**
@@ -120,12 +113,16 @@ final class CudnnBatchNorm implements AutoCloseable {
      */
     synchronized void forwardInference(Tensor x, Tensor mean, Tensor var, Tensor gamma, Tensor beta, float eps, Tensor y) {
         Plan p = plan(x);
-        int c = p.shape.c;
-        Tensor ones = gamma == null ? filled(c, 1f) : null, zeros = gamma == null ? filled(c, 0f) : null;
+        withScaleBias(p, gamma, beta, (scale, bias) -> check(cudnnBatchNormalizationForwardInference(handle, MODE, one, zero, p.x, ptr(x),
+                p.x, ptr(y), p.channel, scale, bias, ptr(mean), ptr(var), eps),
+                "cudnnBatchNormalizationForwardInference(SPATIAL) for " + p.shape));
+    }
+
+    /** Runs call with γ and β, or, without affine, with temporary ones and zeros (cuDNN needs both pointers). */
+    private void withScaleBias(Plan p, Tensor gamma, Tensor beta, java.util.function.BiConsumer<Pointer, Pointer> call) {
+        Tensor ones = gamma == null ? filled(p.shape.c, 1f) : null, zeros = gamma == null ? filled(p.shape.c, 0f) : null;
         try {
-            check(cudnnBatchNormalizationForwardInference(handle, MODE, one, zero, p.x, ptr(x), p.x, ptr(y), p.channel,
-                    ptr(gamma == null ? ones : gamma), ptr(beta == null ? zeros : beta), ptr(mean), ptr(var), eps),
-                    "cudnnBatchNormalizationForwardInference(SPATIAL) for " + p.shape);
+            call.accept(ptr(gamma == null ? ones : gamma), ptr(beta == null ? zeros : beta));
         } finally {
             if (ones != null) ones.release();
             if (zeros != null) zeros.release();
