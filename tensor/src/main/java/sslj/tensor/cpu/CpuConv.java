@@ -56,7 +56,7 @@ final class CpuConv {
         Tensor ic = in.contiguous();
         Tensor out = CpuBackend.empty(in.device(), n, outs, h, wd);
         float[] is = Strided.data(ic), os = Strided.data(out);
-        int iOff = ic.offset(), floats = DirectConv3x3.scratchFloats(ins, h, wd);
+        int iOff = ic.offset(), floats = DirectConv3x3.imageScratchFloats(ins, outs, h, wd);
         CpuParallel.forRange(n, 1, (lo, hi) -> {
             Object[] buf = DIRECT.get();
             if (((float[]) buf[0]).length < floats) buf[0] = new float[floats];

@@ -2,7 +2,6 @@ package sslj.tensor.cpu;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -57,6 +56,19 @@ final class DirectConv3x3 {
         return ins * (h + 2) * (wd + 2) + 2 * L + wd + 4;
     }
 
+    /**
+     * Floats of {@link #image}'s scratch: the padded image, then the output in rows of whole vectors (rowL:
+     * L when a row fits one vector, and then an even number of rows; else wd rounded up to 2L), for outs
+     * rounded up to a block of 8. The tile stores whole vectors there, with no masks.
+     */
+    static int imageScratchFloats(int ins, int outs, int h, int wd) {
+        return scratchFloats(ins, h, wd) + (outs + OB - 1) / OB * OB * outPlane(h, wd);
+    }
+
+    private static int outRow(int wd) { return wd <= L ? L : (wd + 2 * L - 1) / (2 * L) * 2 * L; }
+
+    private static int outPlane(int h, int wd) { return (wd <= L ? (h + 1) / 2 * 2 : h) * outRow(wd); }
+
     /** xp = the ins planes of in (at inOff) with a border of zeros; tap[c·9 + 3i + j] = the offset of (c, i, j) in xp. */
     private static void pad(float[] in, int inOff, int ins, int h, int wd, float[] xp, int[] tap) {
         int wp = wd + 2, plane = (h + 2) * wp;
@@ -69,29 +81,29 @@ final class DirectConv3x3 {
 
     /**
      * out[outs][h][wd] (at outOff) = the convolution of in[ins][h][wd] (at inOff) with the packed weights;
-     * {@code xp} is scratch of at least {@link #scratchFloats} floats, {@code tap} of at least ins · 9 ints.
+     * {@code xp} is scratch of at least {@link #imageScratchFloats} floats, {@code tap} of at least ins · 9 ints.
      */
     static void image(float[] in, int inOff, int ins, int h, int wd, float[] packed, int outs, float[] out, int outOff, float[] xp, int[] tap) {
-        int wp = wd + 2, kc = ins * 9;
+        int wp = wd + 2, kc = ins * 9, rowL = outRow(wd), plane = outPlane(h, wd), y = scratchFloats(ins, h, wd);
         pad(in, inOff, ins, h, wd, xp, tap);
-        int hw = h * wd;
-        VectorMask<Float> none = S.indexInRange(0, 0);
         for (int ob = 0; ob * OB < outs; ob++) {
-            int rows = Math.min(OB, outs - ob * OB), ai = ob * kc * OB, o0 = outOff + ob * OB * hw;
+            int ai = ob * kc * OB, y0 = y + ob * OB * plane;
             if (wd <= L) {
                 // a row fits one vector: the tile's two vectors are two output rows (r and r + 1)
-                VectorMask<Float> m = S.indexInRange(0, wd);
-                for (int r = 0; r < h; r += 2) {
-                    tile(kc, packed, ai, xp, r * wp, (r + 1) * wp, tap, out, o0 + r * wd, o0 + (r + 1) * wd, hw, rows, m, r + 1 < h ? m : none);
-                }
+                for (int r = 0; r < h; r += 2) tile(kc, packed, ai, xp, r * wp, (r + 1) * wp, tap, xp, y0 + r * L, y0 + (r + 1) * L, plane);
             } else {
                 for (int r = 0; r < h; r++) {
                     for (int x0 = 0; x0 < wd; x0 += 2 * L) {
-                        int b = r * wp + x0, oi = o0 + r * wd + x0;
-                        tile(kc, packed, ai, xp, b, b + L, tap, out, oi, oi + L, hw, rows, S.indexInRange(x0, wd), S.indexInRange(x0 + L, wd));
+                        int b = r * wp + x0, yi = y0 + r * rowL + x0;
+                        tile(kc, packed, ai, xp, b, b + L, tap, xp, yi, yi + L, plane);
                     }
                 }
             }
+        }
+        // Whole-vector stores above, then the rows copied out: JDK 17 runs a partial masked store
+        // (intoArray with a mask) as a scalar loop of lambda calls; the masked-store intrinsic came in JDK 18.
+        for (int o = 0; o < outs; o++) {
+            for (int r = 0; r < h; r++) System.arraycopy(xp, y + o * plane + r * rowL, out, outOff + (o * h + r) * wd, wd);
         }
     }
 
@@ -151,12 +163,11 @@ final class DirectConv3x3 {
 
     /**
      * One tile: 8 output channels × two vectors of output positions, read from xp at base0 and base1 (+ each
-     * tap's offset) and written at oi0 and oi1 under the masks m0 and m1: 2L positions of one row, or one
+     * tap's offset) and written whole at oi0 and oi1 (+ plane per channel): 2L positions of one row, or one
      * vector of each of two rows. Written out like the GEMM kernel (locals, no helpers in the loop) so that
      * C2 keeps the 16 accumulators in registers.
      */
-    private static void tile(int kc, float[] a, int ai, float[] xp, int base0, int base1, int[] tap, float[] out, int oi0, int oi1,
-                             int hw, int rows, VectorMask<Float> m0, VectorMask<Float> m1) {
+    private static void tile(int kc, float[] a, int ai, float[] xp, int base0, int base1, int[] tap, float[] out, int oi0, int oi1, int plane) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
         for (int k = 0; k < kc; k++) {
@@ -173,14 +184,14 @@ final class DirectConv3x3 {
             w = FloatVector.broadcast(S, a[ao + 6]); c60 = w.fma(b0, c60); c61 = w.fma(b1, c61);
             w = FloatVector.broadcast(S, a[ao + 7]); c70 = w.fma(b0, c70); c71 = w.fma(b1, c71);
         }
-        // rows: output channels of this block that exist; the masks: positions inside the row
-        c00.intoArray(out, oi0, m0); c01.intoArray(out, oi1, m1);
-        if (rows > 1) { c10.intoArray(out, oi0 + hw, m0); c11.intoArray(out, oi1 + hw, m1); }
-        if (rows > 2) { c20.intoArray(out, oi0 + 2 * hw, m0); c21.intoArray(out, oi1 + 2 * hw, m1); }
-        if (rows > 3) { c30.intoArray(out, oi0 + 3 * hw, m0); c31.intoArray(out, oi1 + 3 * hw, m1); }
-        if (rows > 4) { c40.intoArray(out, oi0 + 4 * hw, m0); c41.intoArray(out, oi1 + 4 * hw, m1); }
-        if (rows > 5) { c50.intoArray(out, oi0 + 5 * hw, m0); c51.intoArray(out, oi1 + 5 * hw, m1); }
-        if (rows > 6) { c60.intoArray(out, oi0 + 6 * hw, m0); c61.intoArray(out, oi1 + 6 * hw, m1); }
-        if (rows > 7) { c70.intoArray(out, oi0 + 7 * hw, m0); c71.intoArray(out, oi1 + 7 * hw, m1); }
+        // all 8 channels (the scratch holds a whole block; channels past outs are not copied out)
+        c00.intoArray(out, oi0); c01.intoArray(out, oi1);
+        c10.intoArray(out, oi0 + plane); c11.intoArray(out, oi1 + plane);
+        c20.intoArray(out, oi0 + 2 * plane); c21.intoArray(out, oi1 + 2 * plane);
+        c30.intoArray(out, oi0 + 3 * plane); c31.intoArray(out, oi1 + 3 * plane);
+        c40.intoArray(out, oi0 + 4 * plane); c41.intoArray(out, oi1 + 4 * plane);
+        c50.intoArray(out, oi0 + 5 * plane); c51.intoArray(out, oi1 + 5 * plane);
+        c60.intoArray(out, oi0 + 6 * plane); c61.intoArray(out, oi1 + 6 * plane);
+        c70.intoArray(out, oi0 + 7 * plane); c71.intoArray(out, oi1 + 7 * plane);
     }
 }

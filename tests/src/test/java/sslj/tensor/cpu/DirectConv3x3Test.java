@@ -42,7 +42,7 @@ class DirectConv3x3Test {
         int outOff = 5;
         float[] out = new float[outOff + outs * h * wd + 7];
         Arrays.fill(out, Float.NaN);
-        float[] xp = new float[DirectConv3x3.scratchFloats(ins, h, wd)];
+        float[] xp = new float[DirectConv3x3.imageScratchFloats(ins, outs, h, wd)];
         Arrays.fill(xp, Float.NaN);                                   // the image's border must be zeroed by image()
         float[] packed = DirectConv3x3.packWeights(w, 0, o, c, flipped);
         DirectConv3x3.image(in, 3, ins, h, wd, packed, outs, out, outOff, xp, new int[ins * 9]);
