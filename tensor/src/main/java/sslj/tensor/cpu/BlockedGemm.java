@@ -38,10 +38,46 @@ final class BlockedGemm {
     /** C = op(A)·op(B) for k &gt; 0 on the calling thread; arguments as {@link Gemm#sgemm}. */
     static void run(GemmKernel kern, boolean transA, boolean transB, int m, int n, int k,
                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        blocked(kern, transA, a, aOff, lda, null, 0, 0, transB, m, n, k, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    /**
+     * As {@link #run} with op(A) already packed by {@link #packWhole} (for the same kernel's MR), from its
+     * row {@code row0} (a multiple of MR) on: the packing is skipped, so a product repeated with the same A
+     * (a convolution's weights, image after image) packs it once.
+     */
+    static void runPacked(GemmKernel kern, float[] packedA, int packedRows, int row0, boolean transB, int m, int n, int k,
+                          float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        blocked(kern, false, null, 0, 0, packedA, packedRows, row0, transB, m, n, k, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    /**
+     * op(A) [m × k] packed whole, in the order the loops below read it: for each k block pc (KC wide), its
+     * rows as MR-row slivers ({@link #packA}'s layout), slab pc at pc · roundUp(m, MR), row i's sliver at
+     * i · kc within it.
+     */
+    static float[] packWhole(GemmKernel kern, boolean transA, float[] a, int aOff, int lda, int m, int k) {
+        int mr = kern.mr(), mp = roundUp(m, mr);
+        float[] dst = new float[mp * k];
+        float[] block = new float[mp * Math.min(KC, k)];
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            packA(transA, a, aOff, lda, 0, m, pc, kc, mr, block);
+            System.arraycopy(block, 0, dst, pc * mp, mp * kc);
+        }
+        return dst;
+    }
+
+    /**
+     * The five loops. A is packed here per (ic, pc) block, or, when {@code packed} is given, read from it:
+     * packedRows = roundUp(M, MR) of the whole packed A, packedRow0 = this product's first row in it.
+     */
+    private static void blocked(GemmKernel kern, boolean transA, float[] a, int aOff, int lda, float[] packed, int packedRows, int packedRow0,
+                                boolean transB, int m, int n, int k, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
         int mr = kern.mr(), nr = kern.nr();
         Buffers buf = BUFFERS.get();
         int kcMax = Math.min(KC, k);
-        float[] pa = buf.a = grow(buf.a, roundUp(Math.min(MC, m), mr) * kcMax);
+        float[] pa = packed != null ? null : (buf.a = grow(buf.a, roundUp(Math.min(MC, m), mr) * kcMax));
         float[] pb = buf.b = grow(buf.b, roundUp(Math.min(NC, n), nr) * kcMax);
         float[] tile = buf.tile = grow(buf.tile, mr * nr);
         for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f); // kernels add into C
@@ -51,18 +87,26 @@ final class BlockedGemm {
                 int kc = Math.min(KC, k - pc);
                 packB(transB, b, bOff, ldb, pc, kc, jc, nc, nr, pb);
                 for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, pa);
+                    int mc = Math.min(MC, m - ic), a0;
+                    float[] ap;
+                    if (packed == null) {
+                        packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, pa);
+                        ap = pa;
+                        a0 = 0;
+                    } else {
+                        ap = packed;
+                        a0 = pc * packedRows + (packedRow0 + ic) * kc;
+                    }
                     for (int jr = 0; jr < nc; jr += nr) {
                         int cols = Math.min(nr, nc - jr), bi = jr * kc;
                         for (int ir = 0; ir < mc; ir += mr) {
-                            int rows = Math.min(mr, mc - ir), ai = ir * kc;
+                            int rows = Math.min(mr, mc - ir), ai = a0 + ir * kc;
                             int ci = cOff + (ic + ir) * ldc + jc + jr;
                             if (rows == mr && cols == nr) {
-                                kern.kernel(kc, pa, ai, pb, bi, c, ci, ldc);
+                                kern.kernel(kc, ap, ai, pb, bi, c, ci, ldc);
                             } else {
                                 java.util.Arrays.fill(tile, 0, mr * nr, 0f);
-                                kern.kernel(kc, pa, ai, pb, bi, tile, 0, nr);
+                                kern.kernel(kc, ap, ai, pb, bi, tile, 0, nr);
                                 addEdge(tile, nr, rows, cols, c, ci, ldc);
                             }
                         }

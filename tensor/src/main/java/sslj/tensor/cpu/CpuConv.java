@@ -108,13 +108,14 @@ final class CpuConv {
         Tensor xc = x.contiguous(), wc = w.contiguous();
         Tensor y = CpuBackend.empty(x.device(), n, o, oh, ow);
         float[] xs = Strided.data(xc), ws = Strided.data(wc), ys = Strided.data(y);
-        int xOff = xc.offset(), wOff = wc.offset();
+        int xOff = xc.offset();
+        Gemm.PackedA wp = Gemm.pack(false, ws, wc.offset(), k, o, k);   // packed once, not once per image
         CpuParallel.forRange(n, 1, (lo, hi) -> {
             float[] cols = scratch(k * l);
             for (int img = lo; img < hi; img++) {
                 int plane0 = xOff + img * c * h * wd;
                 for (int ch = 0; ch < c; ch++) CpuWindow.unfoldPlane(xs, plane0 + ch * h * wd, h, wd, win, 0f, cols, ch * win.area() * l);
-                Gemm.sgemm(false, false, o, l, k, ws, wOff, k, cols, 0, l, ys, img * o * l, l);
+                Gemm.sgemm(wp, false, l, cols, 0, l, ys, img * o * l, l);
             }
         });
         return y;
@@ -132,11 +133,12 @@ final class CpuConv {
         Tensor gc = dy.contiguous(), wc = w.contiguous();
         Tensor dx = CpuBackend.empty(dy.device(), n, c, h, wd);
         float[] gs = Strided.data(gc), ws = Strided.data(wc), dxs = Strided.data(dx);
-        int gOff = gc.offset(), wOff = wc.offset();
+        int gOff = gc.offset();
+        Gemm.PackedA wtp = Gemm.pack(true, ws, wc.offset(), k, k, o);    // Wᵀ [K, O], packed once
         CpuParallel.forRange(n, 1, (lo, hi) -> {
             float[] dcols = scratch(k * l);
             for (int img = lo; img < hi; img++) {
-                Gemm.sgemm(true, false, k, l, o, ws, wOff, k, gs, gOff + img * o * l, l, dcols, 0, l);
+                Gemm.sgemm(wtp, false, l, gs, gOff + img * o * l, l, dcols, 0, l);
                 int plane0 = img * c * h * wd;
                 for (int ch = 0; ch < c; ch++) CpuWindow.foldPlane(dcols, ch * win.area() * l, win, h, wd, dxs, plane0 + ch * h * wd);
             }

@@ -36,10 +36,38 @@ public final class Gemm {
         sgemm(KERNEL, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     }
 
+    /**
+     * op(A) [m × k], kept with its packing for the blocked path, for a product repeated with the same A
+     * (a convolution's weights, image after image): {@link #sgemm(PackedA, boolean, int, float[], int, int, float[], int, int)}
+     * then skips packing A, which on small images cost as much as the multiply.
+     */
+    record PackedA(GemmKernel kernel, boolean transA, float[] a, int aOff, int lda, int m, int k, float[] packed) { }
+
+    /** A packed once for {@link #sgemm(PackedA, boolean, int, float[], int, int, float[], int, int)}. */
+    static PackedA pack(boolean transA, float[] a, int aOff, int lda, int m, int k) {
+        return pack(KERNEL, transA, a, aOff, lda, m, k);
+    }
+
+    static PackedA pack(GemmKernel kernel, boolean transA, float[] a, int aOff, int lda, int m, int k) {
+        float[] packed = m > 0 && k > 0 ? BlockedGemm.packWhole(kernel, transA, a, aOff, lda, m, k) : null;
+        return new PackedA(kernel, transA, a, aOff, lda, m, k, packed);
+    }
+
+    /** C [A.m × n] = op(A) · op(B), as {@link #sgemm} with A packed beforehand. */
+    static void sgemm(PackedA a, boolean transB, int n, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        product(a.kernel(), a.transA(), a.a(), a.aOff(), a.lda(), a.packed(), transB, a.m(), n, a.k(), b, bOff, ldb, c, cOff, ldc);
+    }
+
     /** As {@link #sgemm} with an explicit micro-kernel, so tests can run the scalar path on any JVM. */
     static void sgemm(GemmKernel kernel, boolean transA, boolean transB, int m, int n, int k,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float[] c, int cOff, int ldc) {
+        product(kernel, transA, a, aOff, lda, null, transB, m, n, k, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    /** The three ways through; the blocked one reads A from {@code packed} when it is given (packed by the same kernel). */
+    private static void product(GemmKernel kernel, boolean transA, float[] a, int aOff, int lda, float[] packed, boolean transB,
+                                int m, int n, int k, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
         if (m <= 0 || n <= 0) return;
         if (k <= 0) {
             for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
@@ -55,18 +83,21 @@ public final class Gemm {
             int nr = kernel.nr(), blocks = (n + nr - 1) / nr;
             CpuParallel.forRange(blocks, Math.max(1, blocks / threads), (lo, hi) -> {
                 int j0 = lo * nr, cols = Math.min(n, hi * nr) - j0;
-                BlockedGemm.run(kernel, transA, transB, m, cols, k, a, aOff, lda,
-                        b, bOff + (transB ? j0 * ldb : j0), ldb, c, cOff + j0, ldc);
+                int bj = bOff + (transB ? j0 * ldb : j0);
+                if (packed != null) BlockedGemm.runPacked(kernel, packed, roundUp(m, kernel.mr()), 0, transB, m, cols, k, b, bj, ldb, c, cOff + j0, ldc);
+                else BlockedGemm.run(kernel, transA, transB, m, cols, k, a, aOff, lda, b, bj, ldb, c, cOff + j0, ldc);
             });
         } else { // one strip of rows per thread, cut at whole MR slivers
             int mr = kernel.mr(), blocks = (m + mr - 1) / mr;
             CpuParallel.forRange(blocks, Math.max(1, blocks / threads), (lo, hi) -> {
                 int i0 = lo * mr, rows = Math.min(m, hi * mr) - i0;
-                BlockedGemm.run(kernel, transA, transB, rows, n, k, a, aOff + (transA ? i0 : i0 * lda), lda,
-                        b, bOff, ldb, c, cOff + i0 * ldc, ldc);
+                if (packed != null) BlockedGemm.runPacked(kernel, packed, roundUp(m, mr), i0, transB, rows, n, k, b, bOff, ldb, c, cOff + i0 * ldc, ldc);
+                else BlockedGemm.run(kernel, transA, transB, rows, n, k, a, aOff + (transA ? i0 : i0 * lda), lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc);
             });
         }
     }
+
+    private static int roundUp(int x, int multiple) { return (x + multiple - 1) / multiple * multiple; }
 
     /** The plain i-p-j loop: one row of C at a time, accumulated in place. */
     static void direct(boolean transA, boolean transB, int m, int n, int k,

@@ -16,8 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Gemm against a double-precision triple loop, on every path: the public entry (direct loop for
- * small problems, threaded blocked GEMM otherwise) and the blocked GEMM forced on every size, each
- * with the Vector API micro-kernel (when this JVM has the module) and the scalar one.
+ * small problems, threaded blocked GEMM otherwise), the blocked GEMM forced on every size, and the entry
+ * with A packed beforehand (Gemm.pack, as a convolution's weights), each with the Vector API
+ * micro-kernel (when this JVM has the module) and the scalar one.
  */
 class GemmTest {
     /** A path through the GEMM: all of them take the sgemm arguments. */
@@ -33,6 +34,8 @@ class GemmTest {
                 -> Gemm.sgemm(scalar, ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc)));
         out.add(Arguments.of("blocked/scalar", (Path) (ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc)
                 -> BlockedGemm.run(scalar, ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc)));
+        out.add(Arguments.of("packed/scalar", (Path) (ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc)
+                -> Gemm.sgemm(Gemm.pack(scalar, ta, a, ao, lda, m, k), tb, n, b, bo, ldb, c, co, ldc)));
         out.add(Arguments.of("direct", (Path) Gemm::direct));
         if (CpuFeatures.VECTOR_API) {
             GemmKernel vector = GemmKernel.best();
@@ -40,6 +43,8 @@ class GemmTest {
                     -> Gemm.sgemm(vector, ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc)));
             out.add(Arguments.of("blocked/vector", (Path) (ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc)
                     -> BlockedGemm.run(vector, ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc)));
+            out.add(Arguments.of("packed/vector", (Path) (ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc)
+                    -> Gemm.sgemm(Gemm.pack(vector, ta, a, ao, lda, m, k), tb, n, b, bo, ldb, c, co, ldc)));
         }
         return out;
     }
