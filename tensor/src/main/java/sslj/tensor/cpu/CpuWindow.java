@@ -39,27 +39,28 @@ final class CpuWindow {
      * dst[out0 .. out0 + kh·kw·L), row (i·kw + j), column oh·OW + ow.
      */
     static void unfoldPlane(float[] src, int in0, int h, int wd, Window2d w, float padValue, float[] dst, int out0) {
-        int oh = w.outH(h), ow = w.outW(wd), l = oh * ow;
+        int oh = w.outH(h), ow = w.outW(wd), l = oh * ow, kw = w.kw(), sh = w.strideH(), sw = w.strideW();
         for (int i = 0; i < w.kh(); i++) {
-            for (int j = 0; j < w.kw(); j++) {
-                int row = out0 + (i * w.kw() + j) * l;
-                for (int y = 0; y < oh; y++) {
-                    int iy = y * w.strideH() - w.padH() + i * w.dilH();
+            int iy0 = i * w.dilH() - w.padH();
+            for (int j = 0; j < kw; j++) {
+                int row = out0 + (i * kw + j) * l;
+                // the columns that read the image are the same on every row of this tap: found once
+                int x0 = j * w.dilW() - w.padW(), in = firstInside(x0, sw, ow), past = Math.max(in, pastInside(x0, sw, wd, ow));
+                for (int y = 0, iy = iy0; y < oh; y++, iy += sh) {
                     int o = row + y * ow;
                     if (iy < 0 || iy >= h) {      // the whole output row reads padding
                         Arrays.fill(dst, o, o + ow, padValue);
                         continue;
                     }
-                    int srcRow = in0 + iy * wd, sw = w.strideW();
-                    int x0 = j * w.dilW() - w.padW();
-                    int in = firstInside(x0, sw, ow), past = pastInside(x0, sw, wd, ow);
+                    int s0 = in0 + iy * wd + x0;
                     for (int xo = 0; xo < in; xo++) dst[o + xo] = padValue; // a pixel or two: no call
-                    if (sw == 1 && past > in) {
-                        System.arraycopy(src, srcRow + x0 + in, dst, o + in, past - in);
+                    if (sw == 1) {
+                        if (past - in >= 16) System.arraycopy(src, s0 + in, dst, o + in, past - in);
+                        else for (int xo = in; xo < past; xo++) dst[o + xo] = src[s0 + xo];   // short rows: no call
                     } else {
-                        for (int xo = in; xo < past; xo++) dst[o + xo] = src[srcRow + xo * sw + x0];
+                        for (int xo = in; xo < past; xo++) dst[o + xo] = src[s0 + xo * sw];
                     }
-                    for (int xo = Math.max(in, past); xo < ow; xo++) dst[o + xo] = padValue;
+                    for (int xo = past; xo < ow; xo++) dst[o + xo] = padValue;
                 }
             }
         }
