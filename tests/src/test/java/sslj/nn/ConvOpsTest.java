@@ -66,14 +66,17 @@ class ConvOpsTest {
     }
 
     @Test void oddSizes3x3() { check(2, 3, 7, 9, 4, Window2d.square(3, 1, 1, 1)); }
-    // 3×3 stride 1 padding 1 on rows of 8 or more: the CPU's DirectConv3x3 path. Rows of exactly 8, of 28 (the
-    // second vector half masked), of 40 (two tiles per row); output channels in blocks of 8 with a partial
-    // last block (17 = 8 + 8 + 1), one input channel, one row.
+    // 3×3 stride 1 padding 1: the CPU's DirectConv3x3 path (the filter gradient too on rows of 8 or more).
+    // Rows of exactly 8, of 28, of 40 (tiles across row ends), of 7 and 4 (small images: several rows per
+    // vector, filter gradient on im2col); output channels in blocks of 8 with a partial last block
+    // (17 = 8 + 8 + 1), one input channel, one row.
     @Test void direct3x3Rows() {
         check(3, 13, 5, 28, 17, Window2d.square(3, 1, 1, 1));
         check(1, 1, 1, 8, 9, Window2d.square(3, 1, 1, 1));
         check(2, 5, 3, 40, 3, Window2d.square(3, 1, 1, 1));
         check(4, 8, 6, 11, 8, Window2d.square(3, 1, 1, 1));
+        check(3, 9, 7, 7, 17, Window2d.square(3, 1, 1, 1));
+        check(2, 16, 4, 4, 5, Window2d.square(3, 1, 1, 1));
     }
     @Test void stride2Padding1() { check(3, 5, 9, 8, 6, Window2d.square(3, 2, 1, 1)); }
     @Test void dilation2() { check(2, 3, 9, 7, 2, Window2d.square(3, 1, 2, 2)); }

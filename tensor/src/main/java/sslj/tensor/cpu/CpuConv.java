@@ -5,8 +5,8 @@ import sslj.tensor.Tensor;
 import sslj.tensor.Window2d;
 
 /**
- * Convolution forward and data gradient on the CPU, image by image. A 3×3, stride 1, padding 1 window on
- * rows of 8 or more takes {@link DirectConv3x3}, which builds no column matrix at all (its sums run in
+ * Convolution forward and data gradient on the CPU, image by image. A 3×3, stride 1, padding 1 window
+ * takes {@link DirectConv3x3}, which builds no column matrix at all (its sums run in
  * another order than im2col + GEMM: equal within float rounding). Any other window: each core takes whole
  * images and, for each, unfolds it into a column buffer of its own and multiplies at once; that arithmetic
  * is {@link Im2colConv}'s (same GEMM per image, same sums), so results are identical; what changes is the
@@ -32,16 +32,25 @@ final class CpuConv {
         return images >= CpuParallel.threads() && !Im2colConv.isPointwise(win);
     }
 
-    /** Rows narrower than this stay on im2col + GEMM (a tile would leave most vector lanes idle). */
-    static final int DIRECT_MIN_WIDTH = 8;
+    /**
+     * The filter gradient's direct path needs rows of at least this width: on narrower images its position
+     * vectors span few rows' worth of work per tap, and im2col + one product measured faster (the forward
+     * and data gradient take the direct path at any width: bench/RESULTS.md).
+     */
+    static final int DIRECT_FILTER_MIN_WIDTH = 8;
 
     /**
-     * Whether {@link DirectConv3x3} takes this window on rows of {@code width}: 3×3, stride 1, padding 1,
+     * Whether {@link DirectConv3x3} takes this window's forward and data gradient: 3×3, stride 1, padding 1,
      * no dilation, with the Vector API present (checked first: DirectConv3x3 is not loaded without it).
      */
-    static boolean direct3x3(Window2d w, int width) {
-        return CpuFeatures.VECTOR_API && width >= DIRECT_MIN_WIDTH && w.kh() == 3 && w.kw() == 3 && w.strideH() == 1 && w.strideW() == 1
+    static boolean direct3x3(Window2d w) {
+        return CpuFeatures.VECTOR_API && w.kh() == 3 && w.kw() == 3 && w.strideH() == 1 && w.strideW() == 1
                 && w.padH() == 1 && w.padW() == 1 && w.dilH() == 1 && w.dilW() == 1;
+    }
+
+    /** Whether {@link DirectConv3x3#filterGradient} takes this window's filter gradient on rows of {@code width}. */
+    static boolean directFilter3x3(Window2d w, int width) {
+        return direct3x3(w) && width >= DIRECT_FILTER_MIN_WIDTH;
     }
 
     /** The padded-image buffer and tap table of {@link DirectConv3x3}, one per thread. */
@@ -69,12 +78,12 @@ final class CpuConv {
     }
 
     /**
-     * dW [O, C, kh, kw]. A 3×3 stride-1 padding-1 window on rows of 8 or more: {@link DirectConv3x3#filterGradient},
+     * dW [O, C, kh, kw]. A 3×3 stride-1 padding-1 window on rows of {@link #DIRECT_FILTER_MIN_WIDTH} or more: {@link DirectConv3x3#filterGradient},
      * the images split into one chunk per core, each chunk summed into its own partial dW, and the partials
      * added in chunk order (the same bits for the same thread count). Any other window: Im2colConv.
      */
     static Tensor backwardFilter(Tensor x, Tensor dy, Window2d win) {
-        if (!direct3x3(win, x.size(3))) return Im2colConv.backwardFilter(x, dy, win);
+        if (!directFilter3x3(win, x.size(3))) return Im2colConv.backwardFilter(x, dy, win);
         int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3), o = dy.size(1);
         Tensor xc = x.contiguous(), gc = dy.contiguous();
         float[] xs = Strided.data(xc), gs = Strided.data(gc);
@@ -83,10 +92,10 @@ final class CpuConv {
         int floats = DirectConv3x3.scratchFloats(c, h, wd), dyFloats = DirectConv3x3.dyScratchFloats(o, h, wd);
         CpuParallel.forRange(chunks, 1, (lo, hi) -> {
             float[] xp = new float[floats], dyp = new float[dyFloats];
-            int[] tap = new int[c * 9], pos = new int[h * wd];
+            int[] tap = new int[c * 9];
             for (int chunk = lo; chunk < hi; chunk++) {
                 for (int img = (int) ((long) n * chunk / chunks); img < (int) ((long) n * (chunk + 1) / chunks); img++) {
-                    DirectConv3x3.filterGradient(xs, xOff + img * c * h * wd, c, h, wd, gs, gOff + img * o * h * wd, o, partial[chunk], xp, tap, dyp, pos);
+                    DirectConv3x3.filterGradient(xs, xOff + img * c * h * wd, c, h, wd, gs, gOff + img * o * h * wd, o, partial[chunk], xp, tap, dyp);
                 }
             }
         });
@@ -99,7 +108,7 @@ final class CpuConv {
     /** y [N, O, OH, OW] = W [O, C·kh·kw] · unfold(x[n]) for each image. */
     static Tensor forward(Tensor x, Tensor w, Window2d win) {
         int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3), o = w.size(0);
-        if (direct3x3(win, wd)) {
+        if (direct3x3(win)) {
             Tensor wc = w.contiguous();
             return direct(x, DirectConv3x3.packWeights(Strided.data(wc), wc.offset(), o, c, false), o);
         }
@@ -124,7 +133,7 @@ final class CpuConv {
     /** dx [N, C, h, wd] = fold(Wᵀ [C·kh·kw, O] · dy[n]) for each image. */
     static Tensor backwardData(Tensor dy, Tensor w, Window2d win, int h, int wd) {
         int n = dy.size(0), o = w.size(0), c = w.size(1);
-        if (direct3x3(win, wd)) {                  // 3×3 stride 1 pad 1: dx = conv(dy, w flipped)
+        if (direct3x3(win)) {                      // 3×3 stride 1 pad 1: dx = conv(dy, w flipped)
             Tensor wc = w.contiguous();
             return direct(dy, DirectConv3x3.packWeights(Strided.data(wc), wc.offset(), o, c, true), c);
         }

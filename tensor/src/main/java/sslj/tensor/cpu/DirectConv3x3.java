@@ -21,10 +21,11 @@ import jdk.incubator.vector.VectorSpecies;
  * w'[c][o][i][j] = w[o][c][2 − i][2 − j] ({@link #packWeights} with {@code flipped}). The filter gradient
  * ({@link #filterGradient}) runs 8 accumulators per tap over the image's position vectors in one flat loop
  * (with the positions as nested loops C2 did not keep the vectors in registers: 5× slower). Results equal
- * im2col + GEMM's up to the order of the sums. Used only when the Vector API is present and a row is at
- * least {@link CpuConv#DIRECT_MIN_WIDTH} wide (narrower rows would leave most vector lanes idle);
- * {@link CpuConv#direct3x3} decides, so that this class, which needs the Vector API, is loaded only when
- * that module is present.
+ * im2col + GEMM's up to the order of the sums. Positions are taken on the padded grid (rows of wd + 2,
+ * two columns of each thrown away), so a vector of positions runs on across row ends and small images
+ * (7×7, 4×4) fill whole vectors too. Used only when the Vector API is present ({@link CpuConv#direct3x3}
+ * and {@link CpuConv#directFilter3x3} decide, so that this class, which needs it, is loaded only when that
+ * module is present).
  */
 final class DirectConv3x3 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -57,17 +58,15 @@ final class DirectConv3x3 {
     }
 
     /**
-     * Floats of {@link #image}'s scratch: the padded image, then the output in rows of whole vectors (rowL:
-     * L when a row fits one vector, and then an even number of rows; else wd rounded up to 2L), for outs
-     * rounded up to a block of 8. The tile stores whole vectors there, with no masks.
+     * Floats of {@link #image}'s scratch: the padded image, then, for outs rounded up to a block of 8, the
+     * output on the padded grid (h rows of wd + 2, rounded up to whole tiles of 2L). The tile stores whole
+     * vectors there, with no masks.
      */
     static int imageScratchFloats(int ins, int outs, int h, int wd) {
-        return scratchFloats(ins, h, wd) + (outs + OB - 1) / OB * OB * outPlane(h, wd);
+        return scratchFloats(ins, h, wd) + (outs + OB - 1) / OB * OB * gridFloats(h, wd);
     }
 
-    private static int outRow(int wd) { return wd <= L ? L : (wd + 2 * L - 1) / (2 * L) * 2 * L; }
-
-    private static int outPlane(int h, int wd) { return (wd <= L ? (h + 1) / 2 * 2 : h) * outRow(wd); }
+    private static int gridFloats(int h, int wd) { return (h * (wd + 2) + 2 * L - 1) / (2 * L) * 2 * L; }
 
     /** xp = the ins planes of in (at inOff) with a border of zeros; tap[c·9 + 3i + j] = the offset of (c, i, j) in xp. */
     private static void pad(float[] in, int inOff, int ins, int h, int wd, float[] xp, int[] tap) {
@@ -84,64 +83,57 @@ final class DirectConv3x3 {
      * {@code xp} is scratch of at least {@link #imageScratchFloats} floats, {@code tap} of at least ins · 9 ints.
      */
     static void image(float[] in, int inOff, int ins, int h, int wd, float[] packed, int outs, float[] out, int outOff, float[] xp, int[] tap) {
-        int wp = wd + 2, kc = ins * 9, rowL = outRow(wd), plane = outPlane(h, wd), y = scratchFloats(ins, h, wd);
+        int wp = wd + 2, kc = ins * 9, grid = gridFloats(h, wd), y = scratchFloats(ins, h, wd), positions = h * wp;
         pad(in, inOff, ins, h, wd, xp, tap);
+        // Output position q = r·wp + x of the padded grid reads xpad at q + tap: consecutive q are consecutive
+        // in xpad across row ends too, so one vector may span rows. The two columns x = wd, wd + 1 of each
+        // grid row are computed from the border and thrown away.
         for (int ob = 0; ob * OB < outs; ob++) {
-            int ai = ob * kc * OB, y0 = y + ob * OB * plane;
-            if (wd <= L) {
-                // a row fits one vector: the tile's two vectors are two output rows (r and r + 1)
-                for (int r = 0; r < h; r += 2) tile(kc, packed, ai, xp, r * wp, (r + 1) * wp, tap, xp, y0 + r * L, y0 + (r + 1) * L, plane);
-            } else {
-                for (int r = 0; r < h; r++) {
-                    for (int x0 = 0; x0 < wd; x0 += 2 * L) {
-                        int b = r * wp + x0, yi = y0 + r * rowL + x0;
-                        tile(kc, packed, ai, xp, b, b + L, tap, xp, yi, yi + L, plane);
-                    }
-                }
-            }
+            int ai = ob * kc * OB, y0 = y + ob * OB * grid;
+            for (int q = 0; q < positions; q += 2 * L) tile(kc, packed, ai, xp, q, q + L, tap, xp, y0 + q, y0 + q + L, grid);
         }
         // Whole-vector stores above, then the rows copied out: JDK 17 runs a partial masked store
         // (intoArray with a mask) as a scalar loop of lambda calls; the masked-store intrinsic came in JDK 18.
         for (int o = 0; o < outs; o++) {
-            for (int r = 0; r < h; r++) System.arraycopy(xp, y + o * plane + r * rowL, out, outOff + (o * h + r) * wd, wd);
+            for (int r = 0; r < h; r++) System.arraycopy(xp, y + o * grid + r * wp, out, outOff + (o * h + r) * wd, wd);
         }
     }
 
-    /** Floats of the row-padded dy scratch of {@link #filterGradient}: outs planes, rounded up to a block of 8, of h rows of whole vectors. */
+    /** Floats of the dy scratch of {@link #filterGradient}: outs planes, rounded up to a block of 8, each dy on the padded grid (whole vectors). */
     static int dyScratchFloats(int outs, int h, int wd) {
-        return (outs + OB - 1) / OB * OB * h * ((wd + L - 1) / L) * L;
+        return (outs + OB - 1) / OB * OB * dyPlane(h, wd);
     }
+
+    private static int dyPlane(int h, int wd) { return (h * (wd + 2) + L - 1) / L * L; }
 
     /**
      * dw[o][c][i][j] += Σ_{r, x} dy[o][r][x] · xpad[c][r + i][x + j] for one image (dw [outs, ins, 3, 3],
-     * accumulated): the filter gradient. dy is copied into rows of whole vectors with zero tails
-     * ({@code dyp}), so the lanes past a row's end add nothing and the image's position vectors are
-     * contiguous; {@code pos} (h · ceil(wd / L) ints) holds each position vector's offset in the padded image.
+     * accumulated): the filter gradient. dy is copied onto the padded grid of {@link #image} (rows of
+     * wd + 2, zeros in the two extra columns and past the end: {@code dyp}), so position vector q of dy
+     * meets xpad at q·L + the tap's offset, one vector load each, across row ends too.
      */
     static void filterGradient(float[] in, int inOff, int ins, int h, int wd, float[] dy, int dyOff, int outs, float[] dw,
-                               float[] xp, int[] tap, float[] dyp, int[] pos) {
-        int wp = wd + 2, rv = (wd + L - 1) / L, rowL = rv * L, kc = ins * 9, nv = h * rv;
+                               float[] xp, int[] tap, float[] dyp) {
+        int wp = wd + 2, kc = ins * 9, plane = dyPlane(h, wd), nv = plane / L;
         pad(in, inOff, ins, h, wd, xp, tap);
         Arrays.fill(dyp, 0, dyScratchFloats(outs, h, wd), 0f);
         for (int o = 0; o < outs; o++) {
-            for (int r = 0; r < h; r++) System.arraycopy(dy, dyOff + (o * h + r) * wd, dyp, (o * h + r) * rowL, wd);
+            for (int r = 0; r < h; r++) System.arraycopy(dy, dyOff + (o * h + r) * wd, dyp, o * plane + r * wp, wd);
         }
-        for (int q = 0; q < nv; q++) pos[q] = (q / rv) * wp + (q % rv) * L;
-        int dyPlane = h * rowL;
         for (int ob = 0; ob * OB < outs; ob++) {
             int rows = Math.min(OB, outs - ob * OB);
             for (int k = 0; k < kc; k++) {
-                filterTile(xp, tap[k], pos, nv, dyp, ob * OB * dyPlane, dyPlane, dw, ob * OB * kc + k, kc, rows);
+                filterTile(xp, tap[k], nv, dyp, ob * OB * plane, plane, dw, ob * OB * kc + k, kc, rows);
             }
         }
     }
 
-    /** dw[o0 + q][k] += Σ over the image's position vectors of dy[o0 + q] · (x at tap k), q < rows; one loop, locals only. */
-    private static void filterTile(float[] xp, int t, int[] pos, int nv, float[] dyp, int d0, int dyPlane, float[] dw, int dwi, int kc, int rows) {
+    /** dw[o0 + q][k] += Σ over the grid's position vectors of dy[o0 + q] · (x at tap k), q < rows; one flat loop, locals only. */
+    private static void filterTile(float[] xp, int t, int nv, float[] dyp, int d0, int dyPlane, float[] dw, int dwi, int kc, int rows) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int q = 0; q < nv; q++) {
             int d = d0 + q * L;
-            FloatVector x = FloatVector.fromArray(S, xp, t + pos[q]);
+            FloatVector x = FloatVector.fromArray(S, xp, t + q * L);
             a0 = x.fma(FloatVector.fromArray(S, dyp, d), a0);
             a1 = x.fma(FloatVector.fromArray(S, dyp, d + dyPlane), a1);
             a2 = x.fma(FloatVector.fromArray(S, dyp, d + 2 * dyPlane), a2);

@@ -58,7 +58,8 @@ class DirectConv3x3Test {
     @Test
     void matchesTheDefinitionOnAwkwardShapes() {
         org.junit.jupiter.api.Assumptions.assumeTrue(CpuFeatures.VECTOR_API, "needs --add-modules=jdk.incubator.vector");
-        int[][] shapes = {{1, 1, 1, 8}, {3, 9, 4, 9}, {8, 8, 28, 28}, {5, 17, 3, 40}, {13, 3, 2, 33}, {2, 16, 7, 14}, {4, 5, 3, 16}, {3, 4, 2, 17}};
+        int[][] shapes = {{1, 1, 1, 8}, {3, 9, 4, 9}, {8, 8, 28, 28}, {5, 17, 3, 40}, {13, 3, 2, 33}, {2, 16, 7, 14}, {4, 5, 3, 16}, {3, 4, 2, 17},
+            {32, 9, 7, 7}, {16, 20, 4, 4}, {3, 5, 2, 2}, {2, 3, 1, 1}, {4, 2, 5, 3}};       // small images: vectors across rows
         long seed = 1;
         for (int[] s : shapes) {
             check(s[0], s[1], s[2], s[3], false, seed++);
@@ -76,7 +77,7 @@ class DirectConv3x3Test {
         float[] xp = new float[DirectConv3x3.scratchFloats(c, h, wd)], dyp = new float[DirectConv3x3.dyScratchFloats(o, h, wd)];
         Arrays.fill(xp, Float.NaN);                                              // both scratches must be rewritten in full
         Arrays.fill(dyp, Float.NaN);
-        DirectConv3x3.filterGradient(x, 2, c, h, wd, dy, 4, o, dw, xp, new int[c * 9], dyp, new int[h * wd]);
+        DirectConv3x3.filterGradient(x, 2, c, h, wd, dy, 4, o, dw, xp, new int[c * 9], dyp);
         String what = "filter gradient " + c + "→" + o + " on " + h + "x" + wd;
         for (int oo = 0; oo < o; oo++)
             for (int cc = 0; cc < c; cc++)
@@ -94,19 +95,22 @@ class DirectConv3x3Test {
     @Test
     void filterGradientMatchesTheDefinition() {
         org.junit.jupiter.api.Assumptions.assumeTrue(CpuFeatures.VECTOR_API, "needs --add-modules=jdk.incubator.vector");
-        int[][] shapes = {{1, 1, 1, 8}, {3, 9, 4, 9}, {8, 8, 28, 28}, {5, 17, 3, 40}, {13, 3, 2, 33}, {2, 16, 7, 14}, {4, 5, 3, 16}};
+        int[][] shapes = {{1, 1, 1, 8}, {3, 9, 4, 9}, {8, 8, 28, 28}, {5, 17, 3, 40}, {13, 3, 2, 33}, {2, 16, 7, 14}, {4, 5, 3, 16},
+            {3, 9, 7, 7}, {4, 5, 2, 2}, {2, 3, 1, 1}};
         long seed = 100;
         for (int[] sh : shapes) checkFilterGradient(sh[0], sh[1], sh[2], sh[3], seed++);
     }
 
     @Test
-    void takesOnly3x3Stride1Padding1OnRowsOf8OrMore() {
+    void takesOnly3x3Stride1Padding1AndTheFilterGradientOnRowsOf8OrMore() {
         org.junit.jupiter.api.Assumptions.assumeTrue(CpuFeatures.VECTOR_API, "needs --add-modules=jdk.incubator.vector");
-        assertTrue(CpuConv.direct3x3(Window2d.square(3, 1, 1, 1), 8));
-        assertFalse(CpuConv.direct3x3(Window2d.square(3, 1, 1, 1), 7));        // narrow rows: im2col
-        assertFalse(CpuConv.direct3x3(Window2d.square(3, 2, 1, 1), 28));       // stride 2
-        assertFalse(CpuConv.direct3x3(Window2d.square(3, 1, 2, 2), 28));       // dilation 2
-        assertFalse(CpuConv.direct3x3(Window2d.square(3, 1, 0, 1), 28));       // no padding
-        assertFalse(CpuConv.direct3x3(Window2d.square(1, 1, 0, 1), 28));       // pointwise
+        assertTrue(CpuConv.direct3x3(Window2d.square(3, 1, 1, 1)));
+        assertTrue(CpuConv.directFilter3x3(Window2d.square(3, 1, 1, 1), 8));
+        assertFalse(CpuConv.directFilter3x3(Window2d.square(3, 1, 1, 1), 7));  // narrow rows: the filter gradient on im2col
+        assertFalse(CpuConv.direct3x3(Window2d.square(3, 2, 1, 1)));           // stride 2
+        assertFalse(CpuConv.direct3x3(Window2d.square(3, 1, 2, 2)));           // dilation 2
+        assertFalse(CpuConv.direct3x3(Window2d.square(3, 1, 0, 1)));           // no padding
+        assertFalse(CpuConv.direct3x3(Window2d.square(1, 1, 0, 1)));           // pointwise
+        assertFalse(CpuConv.directFilter3x3(Window2d.square(3, 2, 1, 1), 28));
     }
 }
