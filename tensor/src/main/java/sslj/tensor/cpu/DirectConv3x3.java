@@ -155,9 +155,9 @@ final class DirectConv3x3 {
 
     /**
      * One tile: 8 output channels × two vectors of output positions, read from xp at base0 and base1 (+ each
-     * tap's offset) and written whole at oi0 and oi1 (+ plane per channel): 2L positions of one row, or one
-     * vector of each of two rows. Written out like the GEMM kernel (locals, no helpers in the loop) so that
-     * C2 keeps the 16 accumulators in registers.
+     * tap's offset) and written whole at oi0 and oi1 (+ plane per channel): 2L consecutive positions of the
+     * padded grid. Written out like the GEMM kernel (locals, no helpers in the loop) so that C2 keeps the 16
+     * accumulators in registers.
      */
     private static void tile(int kc, float[] a, int ai, float[] xp, int base0, int base1, int[] tap, float[] out, int oi0, int oi1, int plane) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
