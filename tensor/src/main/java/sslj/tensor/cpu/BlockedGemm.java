@@ -59,12 +59,7 @@ final class BlockedGemm {
     static float[] packWhole(GemmKernel kern, boolean transA, float[] a, int aOff, int lda, int m, int k) {
         int mr = kern.mr(), mp = roundUp(m, mr);
         float[] dst = new float[mp * k];
-        float[] block = new float[mp * Math.min(KC, k)];
-        for (int pc = 0; pc < k; pc += KC) {
-            int kc = Math.min(KC, k - pc);
-            packA(transA, a, aOff, lda, 0, m, pc, kc, mr, block);
-            System.arraycopy(block, 0, dst, pc * mp, mp * kc);
-        }
+        for (int pc = 0; pc < k; pc += KC) packA(transA, a, aOff, lda, 0, m, pc, Math.min(KC, k - pc), mr, dst, pc * mp);
         return dst;
     }
 
@@ -90,7 +85,7 @@ final class BlockedGemm {
                     int mc = Math.min(MC, m - ic), a0;
                     float[] ap;
                     if (packed == null) {
-                        packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, pa);
+                        packA(transA, a, aOff, lda, ic, mc, pc, kc, mr, pa, 0);
                         ap = pa;
                         a0 = 0;
                     } else {
@@ -118,11 +113,11 @@ final class BlockedGemm {
 
     /**
      * Packs rows [ic, ic+mc) × columns [pc, pc+kc) of op(A) as MR-row slivers: sliver s holds
-     * element (ic + s·MR + r, pc + p) at dst[s·kc·MR + p·MR + r]; rows past mc are zero.
+     * element (ic + s·MR + r, pc + p) at dst[dstOff + s·kc·MR + p·MR + r]; rows past mc are zero.
      */
-    static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, int mr, float[] dst) {
+    static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, int mr, float[] dst, int dstOff) {
         for (int s = 0; s * mr < mc; s++) {
-            int base = s * kc * mr, i0 = ic + s * mr, rows = Math.min(mr, mc - s * mr);
+            int base = dstOff + s * kc * mr, i0 = ic + s * mr, rows = Math.min(mr, mc - s * mr);
             if (transA) { // op(A)(i, p) = a[p·lda + i]: a column of A is contiguous across the sliver
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + i0, d = base + p * mr;
