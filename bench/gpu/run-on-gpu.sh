@@ -403,6 +403,7 @@ ssl() {
     elif [ $rc != 0 ]; then
         log "training exited with $rc (see $out/$method.log)"; rm -rf "$tmp"; exit $rc
     fi
+    if [ "${PROBE:-1}" = 0 ]; then rm -rf "$tmp"; exit 0; fi    # PROBE=0: pretraining only (throughput checks)
     # shellcheck disable=SC2086  # PROBE_ARGS is a list of words
     "$JAVA" "${jvm[@]}" -cp "$cp" sslj.ssl.LinearProbeMain --pretrained "$out/$method" --device "${SSL_DEVICE:-cuda}" \
         --data-dir "$ROOT/.gpu-data/fashion-mnist" --workers "${PROBE_WORKERS:-8}" --out "$out/$method-probe" ${PROBE_ARGS:-} \

@@ -80,12 +80,16 @@ public final class SslTrainer {
                     method.trainable().train(true);
                     try (DataLoader.Epoch it = loader.epoch(epoch)) {
                         while (it.hasNext()) {
+                            long t0 = System.nanoTime();
                             Batch b = it.next();
+                            log.waitedForData(System.nanoTime() - t0);
                             double lr = opt.groups().get(0).lr();
                             double l;
                             try (TensorScope scope = TensorScope.open()) {
                                 Variable loss = method.loss(b, device, step);
-                                l = loss.item();
+                                long t1 = System.nanoTime();
+                                l = loss.item();   // on a GPU: the host waits here for the forward pass's kernels
+                                log.waitedForDevice(System.nanoTime() - t1);
                                 if (!Double.isFinite(l)) throw new IllegalStateException(method.name() + ": loss is " + l + " at step " + step + " (epoch " + epoch + ")");
                                 opt.zeroGrad();
                                 loss.backward();

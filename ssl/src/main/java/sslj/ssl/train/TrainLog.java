@@ -34,6 +34,12 @@ import java.util.function.LongSupplier;
  * which a plotting script reads line by line, filtering on "type". A fresh run truncates both
  * files; a resumed one appends, so a run and its resumptions share one history.
  *
+ * <p>Where the time goes (MoCo's reference loop prints the same "Data" meter): the trainer reports the
+ * time it spent blocked on the data loader ({@link #waitedForData}) and, on a GPU, blocked reading the
+ * loss back while the device finished the step's kernels ({@link #waitedForDevice}); lines show both as
+ * shares of the wall time ("data 3%  device wait 61%"). A high data share means the loader's workers
+ * cannot keep up; a low device wait on a GPU means the host (kernel launches, Java) is the bottleneck.
+ *
  * <p>Memory: the JVM heap in use (what the CPU backend's tensors live in) and, on a GPU, the device
  * bytes in use from {@link #deviceMemory}, which the CUDA backend's caching allocator can supply.
  * ETA counts the steps left at the mean time per step of this process (evaluation included).
@@ -51,6 +57,7 @@ public final class TrainLog implements AutoCloseable {
     private int windowSteps, epochSteps;
     private long windowImages, epochImages;
     private double lastLr;
+    private long windowDataNanos, windowDeviceNanos, epochDataNanos, epochDeviceNanos;
 
     private TrainLog(Path out, boolean append, int stepsPerEpoch, int epochs, int logEvery) throws IOException {
         Files.createDirectories(out);
@@ -77,6 +84,18 @@ public final class TrainLog implements AutoCloseable {
     public TrainLog deviceMemory(LongSupplier bytesInUse) {
         this.deviceBytes = bytesInUse;
         return this;
+    }
+
+    /** Adds time the loop spent blocked waiting for the data loader's next batch. */
+    public void waitedForData(long nanos) {
+        windowDataNanos += nanos;
+        epochDataNanos += nanos;
+    }
+
+    /** Adds time the loop spent blocked reading a result back from the device (the host waiting on the GPU). */
+    public void waitedForDevice(long nanos) {
+        windowDeviceNanos += nanos;
+        epochDeviceNanos += nanos;
     }
 
     /** A message for the user: stdout and log.txt. */
@@ -114,15 +133,19 @@ public final class TrainLog implements AutoCloseable {
         rec.put("loss", windowLoss / windowSteps);
         rec.put("lr", lr);
         rec.put("images_per_s", windowImages / seconds);
+        rec.put("data_wait_s", windowDataNanos / 1e9);
+        if (onDevice()) rec.put("device_wait_s", windowDeviceNanos / 1e9);
         rec.put("heap_mb", heapMb());
-        if (deviceBytes.getAsLong() >= 0) rec.put("device_mb", deviceBytes.getAsLong() >> 20);
-        info(String.format(Locale.ROOT, "epoch %d/%d step %d/%d  loss %.4f  lr %.4g  %.1f img/s  ETA %s  %s",
+        if (onDevice()) rec.put("device_mb", deviceBytes.getAsLong() >> 20);
+        info(String.format(Locale.ROOT, "epoch %d/%d step %d/%d  loss %.4f  lr %.4g  %.1f img/s  %s  ETA %s  %s",
                 epoch + 1, epochs, step - (long) epoch * stepsPerEpoch, stepsPerEpoch, windowLoss / windowSteps, lr,
-                windowImages / seconds, eta(step), memory()));
+                windowImages / seconds, waits(windowDataNanos, windowDeviceNanos, seconds), eta(step), memory()));
         write(rec);
         windowLoss = 0;
         windowSteps = 0;
         windowImages = 0;
+        windowDataNanos = 0;
+        windowDeviceNanos = 0;
         windowStart = System.nanoTime();
     }
 
@@ -140,9 +163,12 @@ public final class TrainLog implements AutoCloseable {
         rec.put("train_seconds", seconds);
         rec.put("other_seconds", other);
         rec.put("images_per_s", epochImages / seconds);
+        rec.put("data_wait_s", epochDataNanos / 1e9);
+        if (onDevice()) rec.put("device_wait_s", epochDeviceNanos / 1e9);
         rec.putAll(extra);
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d done  loss %.4f  lr %.4g  train %.0f s (%.1f img/s) + eval %.0f s",
-                epoch + 1, epochs, epochLoss / Math.max(1, epochSteps), lastLr, seconds, epochImages / seconds, other));
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d done  loss %.4f  lr %.4g  train %.0f s (%.1f img/s, %s) + eval %.0f s",
+                epoch + 1, epochs, epochLoss / Math.max(1, epochSteps), lastLr, seconds, epochImages / seconds,
+                waits(epochDataNanos, epochDeviceNanos, seconds), other));
         extra.forEach((k, v) -> line.append(String.format(Locale.ROOT, "  %s %.4f", k, v)));
         line.append("  ETA ").append(eta(step)).append("  ").append(memory());
         info(line.toString());
@@ -150,11 +176,15 @@ public final class TrainLog implements AutoCloseable {
         epochLoss = 0;
         epochSteps = 0;
         epochImages = 0;
+        epochDataNanos = 0;
+        epochDeviceNanos = 0;
         epochStart = now;
         windowStart = now;
         windowLoss = 0;
         windowSteps = 0;
         windowImages = 0;
+        windowDataNanos = 0;
+        windowDeviceNanos = 0;
     }
 
     private Map<String, Object> record(String type, int epoch, long step) {
@@ -174,14 +204,21 @@ public final class TrainLog implements AutoCloseable {
         return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
     }
 
+    /** "data 3%" and, on a GPU, "device wait 61%": shares of {@code seconds} of wall time. */
+    private String waits(long dataNanos, long deviceNanos, double seconds) {
+        String data = String.format(Locale.ROOT, "data %.0f%%", 100 * dataNanos / 1e9 / seconds);
+        return onDevice() ? data + String.format(Locale.ROOT, "  device wait %.0f%%", 100 * deviceNanos / 1e9 / seconds) : data;
+    }
+
+    private boolean onDevice() { return deviceBytes.getAsLong() >= 0; }
+
     private static long heapMb() {
         Runtime rt = Runtime.getRuntime();
         return (rt.totalMemory() - rt.freeMemory()) >> 20;
     }
 
     private String memory() {
-        long dev = deviceBytes.getAsLong();
-        return "heap " + heapMb() + " MB" + (dev >= 0 ? "  gpu " + (dev >> 20) + " MB" : "");
+        return "heap " + heapMb() + " MB" + (onDevice() ? "  gpu " + (deviceBytes.getAsLong() >> 20) + " MB" : "");
     }
 
     private void write(Map<String, Object> rec) {

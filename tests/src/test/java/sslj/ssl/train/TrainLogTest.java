@@ -33,6 +33,39 @@ class TrainLogTest {
     }
 
     @Test
+    void waitsAreSummedPerWindowAndPerEpoch(@TempDir Path out) throws Exception {
+        try (TrainLog log = TrainLog.open(out, false, 4, 1, 2).deviceMemory(() -> 0)) {
+            log.waitedForData(1_500_000_000L);
+            log.waitedForDevice(250_000_000L);
+            log.step(0, 1, 1, 0.5, 8);
+            log.waitedForDevice(250_000_000L);
+            log.step(0, 2, 1, 0.5, 8);                                  // window 1: data 1.5 s, device 0.5 s
+            log.step(0, 3, 1, 0.5, 8);
+            log.waitedForData(500_000_000L);
+            log.step(0, 4, 1, 0.5, 8);                                  // window 2: data 0.5 s, device 0
+            log.epoch(0, 4, Map.of());                                  // epoch: data 2 s, device 0.5 s
+        }
+        List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
+        assertTrue(lines.get(0).contains("\"data_wait_s\":1.5,\"device_wait_s\":0.5,"), lines.get(0));
+        assertTrue(lines.get(1).contains("\"data_wait_s\":0.5,\"device_wait_s\":0.0,"), lines.get(1));
+        assertTrue(lines.get(2).contains("\"data_wait_s\":2.0,\"device_wait_s\":0.5"), lines.get(2));
+        String log = Files.readString(out.resolve("log.txt"));
+        assertTrue(log.matches("(?s).*step 2/4 .* img/s  data \\d+%  device wait \\d+%  ETA.*"), log);
+    }
+
+    @Test
+    void onTheCpuNoDeviceWait(@TempDir Path out) throws Exception {
+        try (TrainLog log = TrainLog.open(out, false, 1, 1, 1)) {   // no device supplier: the CPU
+            log.waitedForData(1_000_000L);
+            log.step(0, 1, 1, 0.5, 8);
+            log.epoch(0, 1, Map.of());
+        }
+        String metrics = Files.readString(out.resolve("metrics.jsonl")), log = Files.readString(out.resolve("log.txt"));
+        assertTrue(metrics.contains("\"data_wait_s\":0.001") && !metrics.contains("device_wait"), metrics);
+        assertTrue(log.contains("data ") && !log.contains("device wait"), log);
+    }
+
+    @Test
     void aFreshRunTruncatesAResumeAppends(@TempDir Path out) throws Exception {
         try (TrainLog log = TrainLog.open(out, false, 1, 1, 1)) { log.info("first"); }
         try (TrainLog log = TrainLog.open(out, true, 1, 1, 1)) { log.info("resumed"); }
