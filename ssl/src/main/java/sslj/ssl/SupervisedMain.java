@@ -149,7 +149,7 @@ public final class SupervisedMain {
             }
 
             try (TrainLog log = TrainLog.open(o.out, o.resume, perEpoch, o.epochs, o.logEvery)) {
-                log.deviceMemory(device.backend()::memoryInUse);   // -1 on the CPU: nothing reported
+                log.deviceMemory(device.backend()::memoryInUse).deviceWait(device.backend()::hostBlockedNanos);   // -1 on the CPU: not reported
                 log.info("SupervisedMain " + o.describe());
                 log.info("train: " + train.describe() + "; test: " + test.describe());
                 log.info(o.encoder + " width " + o.width + " + linear: " + model.parameterCount() + " parameters on " + device
@@ -161,7 +161,9 @@ public final class SupervisedMain {
                     model.train(true);
                     try (DataLoader.Epoch it = trainLoader.epoch(epoch)) {
                         while (it.hasNext()) {
+                            long t0 = System.nanoTime();
                             Batch b = it.next();
+                            log.waitedForData(System.nanoTime() - t0);
                             double lr = opt.groups().get(0).lr();
                             double l;
                             try (TensorScope scope = TensorScope.open()) {   // a GPU releases the step's temporaries here

@@ -26,6 +26,14 @@ public interface Backend {
      */
     default long memoryInUse() { return -1; }
 
+    /**
+     * Nanoseconds the host has spent blocked on the device so far (synchronous copies that wait for the
+     * work queued before them, synchronisations), or -1 where nothing runs asynchronously (the CPU). A
+     * training log samples it per window: a large share means the device is the bottleneck, a small one
+     * that the host (kernel launches, Java) is.
+     */
+    default long hostBlockedNanos() { return -1; }
+
     /** A new zero-filled storage of {@code length} floats. */
     Storage allocate(long length);
 

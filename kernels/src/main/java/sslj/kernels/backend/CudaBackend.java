@@ -85,6 +85,9 @@ public final class CudaBackend implements Backend {
     /** The allocator's bytes in use (live storages, rounded up to their size classes): {@link Backend#memoryInUse()}. */
     @Override public long memoryInUse() { return ctx.allocator.stats().bytesInUse(); }
 
+    /** The runtime's time blocked in synchronous copies and synchronisations: {@link Backend#hostBlockedNanos()}. */
+    @Override public long hostBlockedNanos() { return ctx.runtime.hostBlockedNanos(); }
+
     /** Gives cached (free) device blocks back to the driver. */
     public void emptyCache() { ctx.allocator.emptyCache(); }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 import jcuda.Pointer;
 import jcuda.runtime.cudaStream_t;
@@ -81,6 +82,7 @@ public final class JCudaRuntime implements GpuRuntime {
      */
     private final TreeMap<Long, Allocation> allocations = new TreeMap<>();
     private final List<CudaEvent> liveEvents = new ArrayList<>();
+    private final LongAdder blockedNanos = new LongAdder();   // host time in calls that wait for the device
     /** The last kernel enqueued: an asynchronous fault surfaces later, and this names the suspect. */
     private volatile String lastLaunch = "none";
     private boolean closed;
@@ -188,8 +190,10 @@ public final class JCudaRuntime implements GpuRuntime {
         checkRange("copyToDevice", src.length, srcIndex, count, dst, Sizeof.FLOAT);
         if (count == 0) return;
         bind();
+        long t0 = System.nanoTime();
         check(cuMemcpyHtoD(device(dst, (long) count * Sizeof.FLOAT), Pointer.to(src).withByteOffset((long) srcIndex * Sizeof.FLOAT), (long) count * Sizeof.FLOAT),
                 "cuMemcpyHtoD(" + count + " floats)");
+        blocked(t0);
     }
 
     @Override
@@ -197,8 +201,10 @@ public final class JCudaRuntime implements GpuRuntime {
         checkRange("copyToDevice", src.length, srcIndex, count, dst, Sizeof.INT);
         if (count == 0) return;
         bind();
+        long t0 = System.nanoTime();
         check(cuMemcpyHtoD(device(dst, (long) count * Sizeof.INT), Pointer.to(src).withByteOffset((long) srcIndex * Sizeof.INT), (long) count * Sizeof.INT),
                 "cuMemcpyHtoD(" + count + " ints)");
+        blocked(t0);
     }
 
     @Override
@@ -206,8 +212,10 @@ public final class JCudaRuntime implements GpuRuntime {
         checkRange("copyToHost", dst.length, dstIndex, count, src, Sizeof.FLOAT);
         if (count == 0) return;
         synchronize();
+        long t0 = System.nanoTime();
         check(cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) dstIndex * Sizeof.FLOAT), device(src, (long) count * Sizeof.FLOAT), (long) count * Sizeof.FLOAT),
                 "cuMemcpyDtoH(" + count + " floats)");
+        blocked(t0);
     }
 
     @Override
@@ -215,8 +223,10 @@ public final class JCudaRuntime implements GpuRuntime {
         checkRange("copyToHost", dst.length, dstIndex, count, src, Sizeof.INT);
         if (count == 0) return;
         synchronize();
+        long t0 = System.nanoTime();
         check(cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) dstIndex * Sizeof.INT), device(src, (long) count * Sizeof.INT), (long) count * Sizeof.INT),
                 "cuMemcpyDtoH(" + count + " ints)");
+        blocked(t0);
     }
 
     @Override
@@ -337,10 +347,17 @@ public final class JCudaRuntime implements GpuRuntime {
         return Pointer.to(params);
     }
 
+    @Override public long hostBlockedNanos() { return blockedNanos.sum(); }
+
+    /** Adds the time since {@code start} to the host's blocked time (see {@link #hostBlockedNanos}). */
+    private void blocked(long start) { blockedNanos.add(System.nanoTime() - start); }
+
     @Override
     public void synchronize() {
         bind();
+        long t0 = System.nanoTime();
         int result = cuStreamSynchronize(stream);
+        blocked(t0);
         if (result != CUresult.CUDA_SUCCESS) {
             throw new GpuException("cuStreamSynchronize: " + CUresult.stringFor(result)
                     + " (an earlier asynchronous operation failed; last kernel launched: " + lastLaunch + ")");
@@ -368,7 +385,9 @@ public final class JCudaRuntime implements GpuRuntime {
         }
         if (s.destroyed || e.destroyed) throw new GpuException("elapsedMillis: event already closed");
         bind();
+        long t0 = System.nanoTime();
         check(cuEventSynchronize(e.handle), "cuEventSynchronize (last kernel launched: " + lastLaunch + ")");
+        blocked(t0);
         float[] millis = {0f};
         check(cuEventElapsedTime(millis, s.handle, e.handle), "cuEventElapsedTime");
         return millis[0];

@@ -32,6 +32,13 @@ public interface GpuRuntime extends AutoCloseable {
     /** Copies {@code count} ints from the device; waits for the stream. */
     void copyToHost(int[] dst, int dstIndex, DevicePtr src, int count);
 
+    /**
+     * Nanoseconds the calling host threads have spent so far in calls that wait for the device (the
+     * synchronous copies, {@link #synchronize}, event waits); 0 where kernels run inline on the host (the
+     * emulator), since nothing there waits.
+     */
+    default long hostBlockedNanos() { return 0; }
+
     /** Device-to-device copy of {@code bytes} bytes, ordered on the stream. */
     void copyDeviceToDevice(DevicePtr dst, DevicePtr src, long bytes);
 

@@ -70,7 +70,7 @@ public final class SslTrainer {
                 Files.writeString(o.out.resolve("options.txt"), o.runDefinition() + "\n");
             }
             try (TrainLog log = TrainLog.open(o.out, o.resume, perEpoch, o.epochs, o.logEvery)) {
-                log.deviceMemory(device.backend()::memoryInUse);   // -1 on the CPU: nothing reported
+                log.deviceMemory(device.backend()::memoryInUse).deviceWait(device.backend()::hostBlockedNanos);   // -1 on the CPU: not reported
                 log.info(method.name() + " " + o.describe());
                 log.info("train: " + train.describe() + "; " + method.trainable().parameterCount() + " trained parameters on " + device
                         + "; " + perEpoch + " steps/epoch, warmup " + warmup + " steps");
@@ -87,9 +87,7 @@ public final class SslTrainer {
                             double l;
                             try (TensorScope scope = TensorScope.open()) {
                                 Variable loss = method.loss(b, device, step);
-                                long t1 = System.nanoTime();
-                                l = loss.item();   // on a GPU: the host waits here for the forward pass's kernels
-                                log.waitedForDevice(System.nanoTime() - t1);
+                                l = loss.item();
                                 if (!Double.isFinite(l)) throw new IllegalStateException(method.name() + ": loss is " + l + " at step " + step + " (epoch " + epoch + ")");
                                 opt.zeroGrad();
                                 loss.backward();

@@ -35,10 +35,11 @@ import java.util.function.LongSupplier;
  * files; a resumed one appends, so a run and its resumptions share one history.
  *
  * <p>Where the time goes (MoCo's reference loop prints the same "Data" meter): the trainer reports the
- * time it spent blocked on the data loader ({@link #waitedForData}) and, on a GPU, blocked reading the
- * loss back while the device finished the step's kernels ({@link #waitedForDevice}); lines show both as
- * shares of the wall time ("data 3%  device wait 61%"). A high data share means the loader's workers
- * cannot keep up; a low device wait on a GPU means the host (kernel launches, Java) is the bottleneck.
+ * time it spent blocked on the data loader ({@link #waitedForData}), and on a GPU the log samples the
+ * backend's time blocked on the device ({@link #deviceWait}: the batch upload waits there for the previous
+ * step's kernels, the loss read for this step's); lines show both as shares of the training time
+ * ("data 3%  device wait 61%"). A high data share means the loader's workers cannot keep up; a high device
+ * wait that the GPU is the bottleneck, a low one that the host (kernel launches, Java) is.
  *
  * <p>Memory: the JVM heap in use (what the CPU backend's tensors live in) and, on a GPU, the device
  * bytes in use from {@link #deviceMemory}, which the CUDA backend's caching allocator can supply.
@@ -57,7 +58,9 @@ public final class TrainLog implements AutoCloseable {
     private int windowSteps, epochSteps;
     private long windowImages, epochImages;
     private double lastLr;
-    private long windowDataNanos, windowDeviceNanos, epochDataNanos, epochDeviceNanos;
+    private LongSupplier blockedNanos = () -> -1;
+    private long windowDataNanos, epochDataNanos;
+    private long windowBlockedStart, epochBlockedStart, lastStepBlocked;   // samples of blockedNanos
 
     private TrainLog(Path out, boolean append, int stepsPerEpoch, int epochs, int logEvery) throws IOException {
         Files.createDirectories(out);
@@ -92,10 +95,14 @@ public final class TrainLog implements AutoCloseable {
         epochDataNanos += nanos;
     }
 
-    /** Adds time the loop spent blocked reading a result back from the device (the host waiting on the GPU). */
-    public void waitedForDevice(long nanos) {
-        windowDeviceNanos += nanos;
-        epochDeviceNanos += nanos;
+    /**
+     * The hook for the time blocked on the device: a running total of nanoseconds (negative = not on a
+     * GPU), e.g. {@code Backend::hostBlockedNanos}; sampled at every step.
+     */
+    public TrainLog deviceWait(LongSupplier hostBlockedNanos) {
+        this.blockedNanos = hostBlockedNanos;
+        windowBlockedStart = epochBlockedStart = lastStepBlocked = hostBlockedNanos.getAsLong();
+        return this;
     }
 
     /** A message for the user: stdout and log.txt. */
@@ -120,6 +127,7 @@ public final class TrainLog implements AutoCloseable {
     public void step(int epoch, long step, double loss, double lr, int images) {
         stepsThisProcess++;
         lastStepEnd = System.nanoTime();
+        lastStepBlocked = blockedNanos.getAsLong();
         windowLoss += loss;
         windowSteps++;
         windowImages += images;
@@ -133,19 +141,20 @@ public final class TrainLog implements AutoCloseable {
         rec.put("loss", windowLoss / windowSteps);
         rec.put("lr", lr);
         rec.put("images_per_s", windowImages / seconds);
+        long windowBlocked = lastStepBlocked - windowBlockedStart;
         rec.put("data_wait_s", windowDataNanos / 1e9);
-        if (onDevice()) rec.put("device_wait_s", windowDeviceNanos / 1e9);
+        if (lastStepBlocked >= 0) rec.put("device_wait_s", windowBlocked / 1e9);
         rec.put("heap_mb", heapMb());
         if (onDevice()) rec.put("device_mb", deviceBytes.getAsLong() >> 20);
         info(String.format(Locale.ROOT, "epoch %d/%d step %d/%d  loss %.4f  lr %.4g  %.1f img/s  %s  ETA %s  %s",
                 epoch + 1, epochs, step - (long) epoch * stepsPerEpoch, stepsPerEpoch, windowLoss / windowSteps, lr,
-                windowImages / seconds, waits(windowDataNanos, windowDeviceNanos, seconds), eta(step), memory()));
+                windowImages / seconds, waits(windowDataNanos, windowBlocked, seconds), eta(step), memory()));
         write(rec);
         windowLoss = 0;
         windowSteps = 0;
         windowImages = 0;
         windowDataNanos = 0;
-        windowDeviceNanos = 0;
+        windowBlockedStart = lastStepBlocked;
         windowStart = System.nanoTime();
     }
 
@@ -163,12 +172,13 @@ public final class TrainLog implements AutoCloseable {
         rec.put("train_seconds", seconds);
         rec.put("other_seconds", other);
         rec.put("images_per_s", epochImages / seconds);
+        long epochBlocked = lastStepBlocked - epochBlockedStart;   // to the last step: evaluation is "other"
         rec.put("data_wait_s", epochDataNanos / 1e9);
-        if (onDevice()) rec.put("device_wait_s", epochDeviceNanos / 1e9);
+        if (lastStepBlocked >= 0) rec.put("device_wait_s", epochBlocked / 1e9);
         rec.putAll(extra);
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d done  loss %.4f  lr %.4g  train %.0f s (%.1f img/s, %s) + eval %.0f s",
                 epoch + 1, epochs, epochLoss / Math.max(1, epochSteps), lastLr, seconds, epochImages / seconds,
-                waits(epochDataNanos, epochDeviceNanos, seconds), other));
+                waits(epochDataNanos, epochBlocked, seconds), other));
         extra.forEach((k, v) -> line.append(String.format(Locale.ROOT, "  %s %.4f", k, v)));
         line.append("  ETA ").append(eta(step)).append("  ").append(memory());
         info(line.toString());
@@ -177,14 +187,15 @@ public final class TrainLog implements AutoCloseable {
         epochSteps = 0;
         epochImages = 0;
         epochDataNanos = 0;
-        epochDeviceNanos = 0;
+        lastStepBlocked = blockedNanos.getAsLong();
+        epochBlockedStart = lastStepBlocked;
         epochStart = now;
         windowStart = now;
         windowLoss = 0;
         windowSteps = 0;
         windowImages = 0;
         windowDataNanos = 0;
-        windowDeviceNanos = 0;
+        windowBlockedStart = lastStepBlocked;
     }
 
     private Map<String, Object> record(String type, int epoch, long step) {
@@ -207,7 +218,7 @@ public final class TrainLog implements AutoCloseable {
     /** "data 3%" and, on a GPU, "device wait 61%": shares of {@code seconds} of wall time. */
     private String waits(long dataNanos, long deviceNanos, double seconds) {
         String data = String.format(Locale.ROOT, "data %.0f%%", 100 * dataNanos / 1e9 / seconds);
-        return onDevice() ? data + String.format(Locale.ROOT, "  device wait %.0f%%", 100 * deviceNanos / 1e9 / seconds) : data;
+        return lastStepBlocked < 0 ? data : data + String.format(Locale.ROOT, "  device wait %.0f%%", 100 * deviceNanos / 1e9 / seconds);
     }
 
     private boolean onDevice() { return deviceBytes.getAsLong() >= 0; }

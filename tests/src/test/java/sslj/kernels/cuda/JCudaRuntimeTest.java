@@ -93,6 +93,36 @@ class JCudaRuntimeTest {
         }
     }
 
+    @Test
+    void hostBlockedNanosCountsTheWaitForQueuedKernels() {
+        GpuKernel scale = gpu.kernel(gpu.loadModule(SCALE_PTX), "scale_add");
+        int n = 1 << 24, block = 256;
+        DevicePtr x = gpu.malloc(4L * n);
+        try {
+            gpu.memset32(x, 0, n);
+            gpu.synchronize();
+            long before = gpu.hostBlockedNanos();
+            GpuEvent start = gpu.recordEvent();
+            for (int i = 0; i < 100; i++) {   // ~100 passes over 64 MB: milliseconds of queued work
+                gpu.launch(scale, Dim3.of(n / block), Dim3.of(block), 0, KernelArgs.of().ptr(x).ptr(x).i32(n).f32(1f).f32(1f));
+            }
+            GpuEvent end = gpu.recordEvent();
+            long launched = gpu.hostBlockedNanos();
+            float[] one = new float[1];
+            gpu.copyToHost(one, 0, x, 1);                        // waits for the 100 kernels
+            long waited = gpu.hostBlockedNanos() - launched;
+            double gpuNanos = gpu.elapsedMillis(start, end) * 1e6;
+            assertEquals(100f, one[0]);
+            assertEquals(before, launched, "launches do not block");
+            // the host was blocked for at least the part of the kernels' time it had not spent launching them
+            assertTrue(waited > 0 && waited <= gpuNanos * 1.5 + 5e6, "waited " + waited + " ns for " + gpuNanos + " ns of kernels");
+            start.close();
+            end.close();
+        } finally {
+            gpu.free(x);
+        }
+    }
+
     @ParameterizedTest(name = "n = {0}")
     @ValueSource(ints = {1, 31, 255, 256, 257, 1000, 65537})
     void scaleAddKernelComputesAxPlusBOnAwkwardSizes(int n) {
