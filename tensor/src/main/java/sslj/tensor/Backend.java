@@ -156,6 +156,60 @@ public interface Backend {
     /** Uniform [lo, hi) or normal(mean, std) numbers from {@code gen}, a new tensor of {@code shape}. */
     Tensor random(Generator gen, boolean normal, float a, float b, int[] shape);
 
+    // ---------------------------------------------------------------- fused optimiser steps (front end: OptimizerSteps)
+
+    /**
+     * One LARS step on one parameter, in place on {@code theta} and {@code v} (You, Gitman and Ginsburg
+     * 2017, Algorithm 1; the rule of {@code sslj.nn.optim.LARS}):
+     * <pre>
+     *   adapt:   λ = η‖θ‖ / (‖g‖ + β‖θ‖ + ε) when ‖θ‖ &gt; 0 and ‖g‖ &gt; 0, else 1;   s = (g + β·θ)·(λ·γ)
+     *   exclude: s = g·γ
+     *   v ← v·μ + s;   θ ← θ − v
+     * </pre>
+     * (g + β·θ is g itself when β = 0.) theta, grad and v have one shape and this backend's device.
+     * By default the step is composed of tensor ops, one launch each on a GPU; a backend may fuse it
+     * (the CUDA backend: two launches), rounding each operation as here, in this order.
+     */
+    default void larsStep(Tensor theta, Tensor grad, Tensor v, float lr, float momentum, float weightDecay, float trust, float eps, boolean adapt) {
+        Tensor step;
+        if (!adapt) {
+            step = grad.mul(lr);
+        } else {
+            Tensor pNorm = theta.square().sum().sqrt();
+            Tensor gNorm = grad.square().sum().sqrt();
+            Tensor ratio = pNorm.mul(trust).div(gNorm.add(pNorm.mul(weightDecay)).add(eps));
+            Tensor bothPositive = pNorm.gt(0f).mul(gNorm.gt(0f));
+            Tensor local = Tensor.where(bothPositive, ratio, Tensor.full(theta.device(), 1f));
+            Tensor g = weightDecay != 0 ? grad.add(theta.mul(weightDecay)) : grad;
+            step = g.mul(local.mul(lr));
+        }
+        v.copy_(v.mul(momentum).add(step));
+        theta.copy_(theta.sub(v));
+    }
+
+    /**
+     * One SGD step on one parameter, in place on {@code theta} and {@code buf} (torch.optim.SGD's rule; the
+     * rule of {@code sslj.nn.optim.SGD}):
+     * <pre>
+     *   g = ∇θ + λ·θ  (∇θ when λ = 0)
+     *   μ ≠ 0:  buf ← g on the first step, else buf ← buf·μ + g·(1 − τ);   d = nesterov ? g + buf·μ : buf
+     *   μ = 0:  d = g  (buf unused, may be null)
+     *   θ ← θ − d·η
+     * </pre>
+     * (1 − τ rounded once, in float.) By default composed of tensor ops; a backend may fuse it (the CUDA
+     * backend: one launch), rounding each operation as here, in this order.
+     */
+    default void sgdStep(Tensor theta, Tensor grad, Tensor buf, float lr, float momentum, float dampening, float weightDecay,
+                         boolean nesterov, boolean first) {
+        Tensor g = weightDecay != 0 ? grad.add(theta.mul(weightDecay)) : grad;
+        if (momentum != 0) {
+            if (first) buf.copy_(g);
+            else buf.copy_(buf.mul(momentum).add(g.mul(1f - dampening)));
+            g = nesterov ? g.add(buf.mul(momentum)) : buf;
+        }
+        theta.copy_(theta.sub(g.mul(lr)));
+    }
+
     // ---------------------------------------------------------------- momentum family: EMA, key queue, memory bank
     // (DESIGN.md §4; front-end checks in sslj.tensor.Momentum; CPU in cpu/CpuMomentum)
 

@@ -4,6 +4,7 @@ import java.util.List;
 import sslj.kernels.ops.GemmKernels;
 import sslj.kernels.ops.Im2colKernels;
 import sslj.kernels.ops.IndexKernels;
+import sslj.kernels.ops.OptimizerKernels;
 import sslj.kernels.runtime.CachingAllocator;
 import sslj.kernels.ssl.InfoNceKernels;
 import sslj.kernels.ssl.MomentumKernels;
@@ -56,6 +57,7 @@ public final class CudaBackend implements Backend {
     private final MomentumKernels momentum;
     private final NtXentKernels ntXent;
     private final InfoNceKernels infoNce;
+    private final OptimizerKernels optimizer;
     private volatile boolean poisonResults;
 
     /** A backend for {@code device} computing on {@code runtime}, which it owns from now on. */
@@ -72,6 +74,7 @@ public final class CudaBackend implements Backend {
         this.momentum = new MomentumKernels(runtime);
         this.ntXent = new NtXentKernels(runtime);
         this.infoNce = new InfoNceKernels(runtime);
+        this.optimizer = new OptimizerKernels(runtime);
     }
 
     @Override public Device device() { return device; }
@@ -650,6 +653,44 @@ public final class CudaBackend implements Backend {
     @Override public Tensor[] topk(Tensor x, int k, int dim, boolean largest) { return indexOps.sort(x, k, dim, largest, true); }
 
     @Override public Tensor argsort(Tensor x, int dim, boolean descending) { return indexOps.sort(x, x.size(dim), dim, descending, false)[1]; }
+
+    // ---------------------------------------------------------------- fused optimiser steps (optim.ptx)
+
+    /** LARS in two launches (norms, update) instead of ~25; a strided theta or v takes the composed default. */
+    @Override
+    public void larsStep(Tensor theta, Tensor grad, Tensor v, float lr, float momentum, float weightDecay, float trust, float eps, boolean adapt) {
+        if (theta.numel() == 0) return;
+        if (!theta.isContiguous() || !v.isContiguous()) {   // parameters and optimiser state never are; a view might be
+            Backend.super.larsStep(theta, grad, v, lr, momentum, weightDecay, trust, eps, adapt);
+            return;
+        }
+        Tensor gc = contiguousTemp(grad), norms = adapt ? temp(2) : null;
+        try {
+            if (norms != null && poisonResults) ctx.runtime.memset32(ptr(norms), Float.floatToRawIntBits(Float.NaN), 2);
+            optimizer.lars(ptr(theta), ptr(gc), ptr(v), norms == null ? null : ptr(norms), theta.numel(),
+                    lr, momentum, weightDecay, trust, eps, adapt);
+        } finally {
+            if (gc != grad) gc.release();
+            if (norms != null) norms.release();                 // the stream orders any reuse after the update
+        }
+    }
+
+    /** SGD in one launch instead of ~9; a strided theta or buf takes the composed default. */
+    @Override
+    public void sgdStep(Tensor theta, Tensor grad, Tensor buf, float lr, float momentum, float dampening, float weightDecay,
+                        boolean nesterov, boolean first) {
+        if (theta.numel() == 0) return;
+        if (!theta.isContiguous() || (buf != null && !buf.isContiguous())) {
+            Backend.super.sgdStep(theta, grad, buf, lr, momentum, dampening, weightDecay, nesterov, first);
+            return;
+        }
+        Tensor gc = contiguousTemp(grad);
+        try {
+            optimizer.sgd(ptr(theta), ptr(gc), momentum != 0 ? ptr(buf) : null, theta.numel(), lr, momentum, dampening, weightDecay, nesterov, first);
+        } finally {
+            if (gc != grad) gc.release();
+        }
+    }
 
     // ---------------------------------------------------------------- EMA, queue, memory bank (momentum.ptx)
 

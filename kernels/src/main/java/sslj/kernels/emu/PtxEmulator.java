@@ -41,7 +41,7 @@ public final class PtxEmulator implements GpuRuntime {
     private final Map<String, PtxProgram> modules = new HashMap<>();
     private boolean raceDetection;
     private long maxStepsPerRun = 200_000_000L;
-    private long instructions;
+    private long instructions, launches;
     private boolean closed;
 
     /** An event: the host time when it was recorded (launches are synchronous, so that is when the stream got there). */
@@ -196,9 +196,13 @@ public final class PtxEmulator implements GpuRuntime {
         return e;
     }
 
+    /** Kernels launched so far: what the tests count to pin how many launches an op costs. */
+    public long launches() { return launches; }
+
     @Override
     public void launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, KernelArgs args) {
         open("launch");
+        launches++;
         if (!(kernel instanceof PtxProgram.Entry entry)) throw new GpuException("launch: kernel " + kernel + " was not loaded by the emulator");
         checkShape(entry, grid, block, dynamicSharedBytes);
         byte[] params = marshal(entry, args);

@@ -3,6 +3,7 @@ package sslj.nn.optim;
 import java.util.List;
 import java.util.Set;
 import sslj.autograd.Variable;
+import sslj.tensor.OptimizerSteps;
 import sslj.tensor.Tensor;
 
 /**
@@ -41,18 +42,15 @@ public final class SGD extends Optimizer {
 
     @Override
     protected void update(ParamGroup group, Variable p, Tensor grad, ParamState state) {
-        Tensor theta = p.data();
-        Tensor g = group.weightDecay() != 0 ? grad.add(theta.mul((float) group.weightDecay())) : grad;
+        Tensor theta = p.data(), buf = null;
+        boolean first = false;
         if (momentum != 0) {
-            Tensor buf = state.get("momentum_buffer");
-            if (buf == null) {
-                buf = state.create("momentum_buffer", g::copy);
-            } else {
-                buf.copy_(buf.mul((float) momentum).add(g.mul((float) (1 - dampening))));
-            }
-            g = nesterov ? g.add(buf.mul((float) momentum)) : buf;
+            buf = state.get("momentum_buffer");
+            first = buf == null;
+            if (first) buf = state.create("momentum_buffer", theta::zerosLike);   // set, not read, by the first step
         }
-        theta.copy_(theta.sub(g.mul((float) group.lr())));
+        // one fused step per parameter (Backend.sgdStep: one launch on a GPU instead of ~9)
+        OptimizerSteps.sgd(theta, grad, buf, (float) group.lr(), (float) momentum, (float) dampening, (float) group.weightDecay(), nesterov, first);
     }
 
     @Override
