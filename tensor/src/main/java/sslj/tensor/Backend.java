@@ -210,6 +210,26 @@ public interface Backend {
         theta.copy_(theta.sub(g.mul(lr)));
     }
 
+    /**
+     * One AdamW step on one parameter, in place on {@code theta} and its moments {@code m}, {@code v}
+     * (Loshchilov and Hutter 2019, Algorithm 2, in torch.optim.AdamW's form), with the host's float scalars
+     * {@code k} ({@link OptimizerSteps.AdamWScalars}):
+     * <pre>
+     *   θ ← θ·decay   (skipped when decay = 1)
+     *   m ← m·β₁ + g·(1 − β₁);   v ← v·β₂ + (g·g)·(1 − β₂)
+     *   θ ← θ − (m / (√v·(1/√(1 − β₂ᵗ)) + ε))·stepSize      (the reciprocal rounded once)
+     * </pre>
+     * By default composed of tensor ops; a backend may fuse it (the CUDA backend: one launch), rounding
+     * each operation as here, in this order.
+     */
+    default void adamWStep(Tensor theta, Tensor grad, Tensor m, Tensor v, OptimizerSteps.AdamWScalars k) {
+        if (k.decay() != 1f) theta.copy_(theta.mul(k.decay()));
+        m.copy_(m.mul(k.beta1()).add(grad.mul(k.oneMinusBeta1())));
+        v.copy_(v.mul(k.beta2()).add(grad.square().mul(k.oneMinusBeta2())));
+        Tensor denom = v.sqrt().div(k.sqrtBiasCorrection2()).add(k.eps());
+        theta.copy_(theta.sub(m.div(denom).mul(k.stepSize())));
+    }
+
     // ---------------------------------------------------------------- momentum family: EMA, key queue, memory bank
     // (DESIGN.md §4; front-end checks in sslj.tensor.Momentum; CPU in cpu/CpuMomentum)
 

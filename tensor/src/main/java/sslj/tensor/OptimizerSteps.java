@@ -56,6 +56,44 @@ public final class OptimizerSteps {
         theta.backend().sgdStep(theta, grad, momentum != 0 ? buf : null, lr, momentum, dampening, weightDecay, nesterov, first);
     }
 
+    /**
+     * AdamW's per-step scalars, rounded to float once on the host: decay = 1 − lr·λ (1 without weight
+     * decay), 1 − β₁ and 1 − β₂, √(1 − β₂ᵗ) and stepSize = lr / (1 − β₁ᵗ) for step t = 1, 2, ...
+     */
+    public record AdamWScalars(float decay, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2,
+                               float sqrtBiasCorrection2, float eps, float stepSize) {
+        /** The scalars of step {@code t} (from 1) for lr, β₁, β₂ ∈ [0, 1), ε ≥ 0 and weight decay λ ≥ 0. */
+        public static AdamWScalars of(double lr, double beta1, double beta2, double eps, double weightDecay, long t) {
+            if (t < 1) throw new IllegalArgumentException("adamW: step t must be >= 1, got " + t);
+            if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+                throw new IllegalArgumentException("adamW: betas must be in [0, 1), got " + beta1 + ", " + beta2);
+            }
+            if (!(lr >= 0 && Double.isFinite(lr)) || !(eps >= 0 && Double.isFinite(eps)) || !(weightDecay >= 0 && Double.isFinite(weightDecay))) {
+                throw new IllegalArgumentException("adamW: lr, eps and weight decay must be >= 0 and finite, got " + lr + ", " + eps + ", " + weightDecay);
+            }
+            double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
+            return new AdamWScalars(weightDecay != 0 ? (float) (1 - lr * weightDecay) : 1f, (float) beta1, (float) (1 - beta1),
+                    (float) beta2, (float) (1 - beta2), (float) Math.sqrt(bc2), (float) eps, (float) (lr / bc1));
+        }
+    }
+
+    /**
+     * One AdamW step in place on {@code theta} and its moments {@code m}, {@code v} (same shape and device,
+     * starting at zero): see {@link Backend#adamWStep} for the rule.
+     */
+    public static void adamW(Tensor theta, Tensor grad, Tensor m, Tensor v, AdamWScalars k) {
+        same("adamW", "grad", theta, grad);
+        same("adamW", "m", theta, m);
+        same("adamW", "v", theta, v);
+        Storage[] s = {theta.storage(), grad.storage(), m.storage(), v.storage()};
+        for (int a = 0; a < s.length; a++) {
+            for (int b = a + 1; b < s.length; b++) {
+                if (s[a] == s[b]) throw new IllegalArgumentException("adamW: theta, grad, m and v must be four separate tensors (two share storage)");
+            }
+        }
+        theta.backend().adamWStep(theta, grad, m, v, k);
+    }
+
     private static void same(String what, Tensor theta, Tensor t) { same("lars", what, theta, t); }
 
     private static void same(String op, String what, Tensor theta, Tensor t) {

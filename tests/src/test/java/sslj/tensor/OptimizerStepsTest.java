@@ -21,7 +21,8 @@ import sslj.testing.Devices;
  * against the CPU on awkward sizes: exactly equal for an excluded parameter (no norms, the same rounded
  * ops), within float rounding of the norms' summation order when adapting. SGD: the CPU against
  * torch.optim.SGD's rule in double precision, every CUDA device bit for bit against the CPU (a NaN
- * buffer on the first step proves it is not read). And the launches each costs.
+ * buffer on the first step proves it is not read). AdamW likewise (torch.optim.AdamW's rule; bit for bit
+ * on the devices). And the launches each costs.
  */
 class OptimizerStepsTest {
     static List<Device> cudaDevices() { return Devices.cuda(); }
@@ -247,6 +248,88 @@ class OptimizerStepsTest {
         message("nesterov", () -> OptimizerSteps.sgd(theta, grad, buf, 0.1f, 0.9f, 0.1f, 0f, true, false));
         message("dampening", () -> OptimizerSteps.sgd(theta, grad, buf, 0.1f, 0.9f, 2f, 0f, false, false));
         message("lr", () -> OptimizerSteps.sgd(theta, grad, buf, -1f, 0.9f, 0f, 0f, false, false));
+    }
+
+    // ---------------------------------------------------------------- AdamW
+
+    /** θ, m, v after {@code steps} AdamW steps from seeded values (m and v from zero) on {@code device}. */
+    static float[][] adamW(Device device, int n, double lr, double wd, int steps) {
+        Random r = new Random(n);
+        float[] t = new float[n];
+        float[][] grads = new float[steps][n];
+        for (int i = 0; i < n; i++) t[i] = (float) r.nextGaussian();
+        for (float[] g : grads) for (int i = 0; i < n; i++) g[i] = (float) (0.1 * r.nextGaussian());
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor theta = Tensor.of(t, n).to(device), m = Tensor.zeros(device, n), v = Tensor.zeros(device, n);
+            for (int s = 1; s <= steps; s++) {
+                Tensor grad = Tensor.of(grads[s - 1], n).to(device);
+                OptimizerSteps.adamW(theta, grad, m, v, OptimizerSteps.AdamWScalars.of(lr, 0.9, 0.999, 1e-8, wd, s));
+            }
+            return new float[][] {theta.toFloatArray(), m.toFloatArray(), v.toFloatArray()};
+        }
+    }
+
+    /** The same in double precision: torch.optim.AdamW's rule. */
+    static double[][] adamWReference(int n, double lr, double wd, int steps) {
+        Random r = new Random(n);
+        double[] theta = new double[n], m = new double[n], v = new double[n];
+        float[][] grads = new float[steps][n];
+        for (int i = 0; i < n; i++) theta[i] = (float) r.nextGaussian();
+        for (float[] g : grads) for (int i = 0; i < n; i++) g[i] = (float) (0.1 * r.nextGaussian());
+        for (int s = 1; s <= steps; s++) {
+            double bc1 = 1 - Math.pow(0.9, s), bc2 = 1 - Math.pow(0.999, s);
+            for (int i = 0; i < n; i++) {
+                double g = grads[s - 1][i];
+                theta[i] *= 1 - lr * wd;
+                m[i] = 0.9 * m[i] + 0.1 * g;
+                v[i] = 0.999 * v[i] + 0.001 * g * g;
+                theta[i] -= lr / bc1 * m[i] / (Math.sqrt(v[i]) / Math.sqrt(bc2) + 1e-8);
+            }
+        }
+        return new double[][] {theta, m, v};
+    }
+
+    @Test
+    void adamWOnTheCpuFollowsTorchsRuleInDoublePrecision() {
+        for (int n : new int[] {1, 257, 4099}) {
+            for (double wd : new double[] {0, 0.05}) {
+                float[][] got = adamW(Device.CPU, n, 1e-3, wd, 3);
+                double[][] want = adamWReference(n, 1e-3, wd, 3);
+                assertClose("adamW n " + n + " wd " + wd + ": theta", want[0], got[0], 1e-6, 1e-5);
+                assertClose("adamW n " + n + " wd " + wd + ": m", want[1], got[1], 1e-8, 1e-5);
+                assertClose("adamW n " + n + " wd " + wd + ": v", want[2], got[2], 1e-10, 1e-5);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("cudaDevices")
+    void adamWOnEveryCudaDeviceGivesTheCpusBits(Device device) {
+        for (int n : new int[] {1, 257, 70_001}) {
+            for (double wd : new double[] {0, 0.05}) {
+                float[][] cpu = adamW(Device.CPU, n, 1e-3, wd, 3), dev = adamW(device, n, 1e-3, wd, 3);
+                for (int k = 0; k < 3; k++) assertArrayEquals(cpu[k], dev[k], 0f, "adamW n " + n + " wd " + wd + " result " + k + " on " + device);
+            }
+        }
+    }
+
+    @Test
+    void anAdamWStepIsOneLaunchAndItsArgumentsAreChecked() {
+        Device emu = Devices.emulated();
+        PtxEmulator rt = (PtxEmulator) ((CudaBackend) emu.backend()).runtime();
+        OptimizerSteps.AdamWScalars k = OptimizerSteps.AdamWScalars.of(1e-3, 0.9, 0.999, 1e-8, 0.01, 1);
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor theta = Tensor.of(new float[] {1, 2, 3}, 3).to(emu), grad = Tensor.of(new float[] {0.1f, 0.2f, 0.3f}, 3).to(emu);
+            Tensor m = Tensor.zeros(emu, 3), v = Tensor.zeros(emu, 3);
+            long before = rt.launches();
+            OptimizerSteps.adamW(theta, grad, m, v, k);
+            assertEquals(1, rt.launches() - before);
+            message("m has shape [2]", () -> OptimizerSteps.adamW(theta, grad, Tensor.zeros(emu, 2), v, k));
+            message("share storage", () -> OptimizerSteps.adamW(theta, grad, m, m, k));
+        }
+        message("step t", () -> OptimizerSteps.AdamWScalars.of(1e-3, 0.9, 0.999, 1e-8, 0.01, 0));
+        message("betas", () -> OptimizerSteps.AdamWScalars.of(1e-3, 1.0, 0.999, 1e-8, 0.01, 1));
+        message("lr", () -> OptimizerSteps.AdamWScalars.of(-1e-3, 0.9, 0.999, 1e-8, 0.01, 1));
     }
 
     @Test

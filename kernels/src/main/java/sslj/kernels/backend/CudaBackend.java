@@ -18,6 +18,7 @@ import sslj.tensor.BinaryOp;
 import sslj.tensor.Device;
 import sslj.tensor.Generator;
 import sslj.tensor.Im2colConv;
+import sslj.tensor.OptimizerSteps;
 import sslj.tensor.ReduceOp;
 import sslj.tensor.Shape;
 import sslj.tensor.Storage;
@@ -687,6 +688,23 @@ public final class CudaBackend implements Backend {
         Tensor gc = contiguousTemp(grad);
         try {
             optimizer.sgd(ptr(theta), ptr(gc), momentum != 0 ? ptr(buf) : null, theta.numel(), lr, momentum, dampening, weightDecay, nesterov, first);
+        } finally {
+            if (gc != grad) gc.release();
+        }
+    }
+
+    /** AdamW in one launch instead of ~15; a strided theta, m or v takes the composed default. */
+    @Override
+    public void adamWStep(Tensor theta, Tensor grad, Tensor m, Tensor v, OptimizerSteps.AdamWScalars k) {
+        if (theta.numel() == 0) return;
+        if (!theta.isContiguous() || !m.isContiguous() || !v.isContiguous()) {
+            Backend.super.adamWStep(theta, grad, m, v, k);
+            return;
+        }
+        Tensor gc = contiguousTemp(grad);
+        try {
+            optimizer.adamW(ptr(theta), ptr(gc), ptr(m), ptr(v), theta.numel(), k.decay(), k.beta1(), k.oneMinusBeta1(),
+                    k.beta2(), k.oneMinusBeta2(), k.sqrtBiasCorrection2(), k.eps(), k.stepSize());
         } finally {
             if (gc != grad) gc.release();
         }

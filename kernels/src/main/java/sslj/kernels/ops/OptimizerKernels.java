@@ -12,7 +12,8 @@ import sslj.kernels.runtime.KernelArgs;
  * one parameter (You, Gitman and Ginsburg 2017, Algorithm 1) in two launches, its two norms and then
  * the elementwise step, where the same maths written with tensor ops costs ~25 launches (GPU run 14: a
  * step of SimCLR spent 852 of its ~1,500 launches in LARS, and the host's launches set the pace); and
- * SGD with momentum (MoCo, InstDisc, the supervised baseline) in one launch where it took ~9. The
+ * SGD with momentum (MoCo, InstDisc, the supervised baseline) in one launch where it took ~9, and AdamW
+ * (MoCo v3's ViT, CLIP) in one where it took ~15. The
  * maths, the rounding and the launch shapes are documented in the .ptx file.
  */
 public final class OptimizerKernels {
@@ -22,7 +23,7 @@ public final class OptimizerKernels {
     static final int NORM_BLOCK = 512, UPDATE_BLOCK = 256, UPDATE_MAX_GRID = 8192;
 
     private final GpuRuntime rt;
-    private final GpuKernel norms, update, sgd;
+    private final GpuKernel norms, update, sgd, adamW;
 
     public OptimizerKernels(GpuRuntime rt) {
         this.rt = rt;
@@ -30,6 +31,29 @@ public final class OptimizerKernels {
         this.norms = rt.kernel(module, "larsNorms");
         this.update = rt.kernel(module, "larsUpdate");
         this.sgd = rt.kernel(module, "sgdUpdate");
+        this.adamW = rt.kernel(module, "adamWUpdate");
+    }
+
+    /**
+     * One AdamW step on n floats in one launch, in place on theta, m and v, with the host's scalars (see
+     * adamWUpdate in optim.ptx: decay = 1 − lr·wd, stepSize = lr / (1 − β₁ᵗ), sqrtBc2 = √(1 − β₂ᵗ)).
+     */
+    public void adamW(DevicePtr theta, DevicePtr grad, DevicePtr m, DevicePtr v, int n, float decay, float beta1, float oneMinusBeta1,
+                      float beta2, float oneMinusBeta2, float sqrtBiasCorrection2, float eps, float stepSize) {
+        if (n < 0) throw new IllegalArgumentException("adamW: n=" + n + " < 0");
+        checkRange("theta", theta, n);
+        checkRange("grad", grad, n);
+        checkRange("m", m, n);
+        checkRange("v", v, n);
+        DevicePtr[] all = {theta, grad, m, v};
+        String[] names = {"theta", "grad", "m", "v"};
+        for (int a = 0; a < all.length; a++) {
+            for (int b = a + 1; b < all.length; b++) checkDisjoint(names[a], all[a], names[b], all[b], n);
+        }
+        if (n == 0) return;
+        int grid = (int) Math.max(1, Math.min(UPDATE_MAX_GRID, (n + (long) UPDATE_BLOCK - 1) / UPDATE_BLOCK));
+        rt.launch(adamW, Dim3.of(grid), Dim3.of(UPDATE_BLOCK), 0, KernelArgs.of().ptr(theta).ptr(grad).ptr(m).ptr(v).i32(n)
+                .f32(decay).f32(beta1).f32(oneMinusBeta1).f32(beta2).f32(oneMinusBeta2).f32(sqrtBiasCorrection2).f32(eps).f32(stepSize));
     }
 
     /**
