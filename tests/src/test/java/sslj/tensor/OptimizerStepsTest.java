@@ -143,19 +143,32 @@ class OptimizerStepsTest {
         assertClose("strided theta on " + device, toDouble(out[0]), out[1], 1e-7, 1e-5);
     }
 
+    /** Kernels the emulator launches while {@code op} runs. */
+    static long launches(Runnable op) {
+        PtxEmulator rt = (PtxEmulator) ((CudaBackend) Devices.emulated().backend()).runtime();
+        long before = rt.launches();
+        op.run();
+        return rt.launches() - before;
+    }
+
+    /** θ = (1, 2, 3) and g = (0.1, 0.2, 0.3) on the emulator, then zeroed state tensors of the same shape. */
+    static Tensor[] onTheEmulator(int states) {
+        Device emu = Devices.emulated();
+        Tensor[] t = new Tensor[2 + states];
+        t[0] = Tensor.of(new float[] {1, 2, 3}, 3).to(emu);
+        t[1] = Tensor.of(new float[] {0.1f, 0.2f, 0.3f}, 3).to(emu);
+        for (int i = 0; i < states; i++) t[2 + i] = Tensor.zeros(emu, 3);
+        return t;
+    }
+
     @Test
     void anAdaptedParameterCostsTwoLaunchesAnExcludedOne() {
-        Device emu = Devices.emulated();
-        PtxEmulator rt = (PtxEmulator) ((CudaBackend) emu.backend()).runtime();
         try (TensorScope scope = TensorScope.open()) {
-            Tensor theta = Tensor.of(new float[] {1, 2, 3}, 3).to(emu), grad = Tensor.of(new float[] {0.1f, 0.2f, 0.3f}, 3).to(emu);
-            Tensor v = Tensor.zeros(emu, 3);
-            long before = rt.launches();
-            OptimizerSteps.lars(theta, grad, v, 0.1f, 0.9f, 1e-6f, 0.001f, 0f, true);
-            assertEquals(2, rt.launches() - before, "adapted: the norms, then the update");
-            before = rt.launches();
-            OptimizerSteps.lars(theta, grad, v, 0.1f, 0.9f, 1e-6f, 0.001f, 0f, false);
-            assertEquals(1, rt.launches() - before, "excluded: the update alone");
+            Tensor[] t = onTheEmulator(1);
+            assertEquals(2, launches(() -> OptimizerSteps.lars(t[0], t[1], t[2], 0.1f, 0.9f, 1e-6f, 0.001f, 0f, true)),
+                    "adapted: the norms, then the update");
+            assertEquals(1, launches(() -> OptimizerSteps.lars(t[0], t[1], t[2], 0.1f, 0.9f, 1e-6f, 0.001f, 0f, false)),
+                    "excluded: the update alone");
         }
     }
 
@@ -228,14 +241,9 @@ class OptimizerStepsTest {
 
     @Test
     void anSgdStepIsOneLaunch() {
-        Device emu = Devices.emulated();
-        PtxEmulator rt = (PtxEmulator) ((CudaBackend) emu.backend()).runtime();
         try (TensorScope scope = TensorScope.open()) {
-            Tensor theta = Tensor.of(new float[] {1, 2, 3}, 3).to(emu), grad = Tensor.of(new float[] {0.1f, 0.2f, 0.3f}, 3).to(emu);
-            Tensor buf = Tensor.zeros(emu, 3);
-            long before = rt.launches();
-            OptimizerSteps.sgd(theta, grad, buf, 0.1f, 0.9f, 0f, 1e-4f, true, false);
-            assertEquals(1, rt.launches() - before);
+            Tensor[] t = onTheEmulator(1);
+            assertEquals(1, launches(() -> OptimizerSteps.sgd(t[0], t[1], t[2], 0.1f, 0.9f, 0f, 1e-4f, true, false)));
         }
     }
 
@@ -315,17 +323,12 @@ class OptimizerStepsTest {
 
     @Test
     void anAdamWStepIsOneLaunchAndItsArgumentsAreChecked() {
-        Device emu = Devices.emulated();
-        PtxEmulator rt = (PtxEmulator) ((CudaBackend) emu.backend()).runtime();
         OptimizerSteps.AdamWScalars k = OptimizerSteps.AdamWScalars.of(1e-3, 0.9, 0.999, 1e-8, 0.01, 1);
         try (TensorScope scope = TensorScope.open()) {
-            Tensor theta = Tensor.of(new float[] {1, 2, 3}, 3).to(emu), grad = Tensor.of(new float[] {0.1f, 0.2f, 0.3f}, 3).to(emu);
-            Tensor m = Tensor.zeros(emu, 3), v = Tensor.zeros(emu, 3);
-            long before = rt.launches();
-            OptimizerSteps.adamW(theta, grad, m, v, k);
-            assertEquals(1, rt.launches() - before);
-            message("m has shape [2]", () -> OptimizerSteps.adamW(theta, grad, Tensor.zeros(emu, 2), v, k));
-            message("share storage", () -> OptimizerSteps.adamW(theta, grad, m, m, k));
+            Tensor[] t = onTheEmulator(2);
+            assertEquals(1, launches(() -> OptimizerSteps.adamW(t[0], t[1], t[2], t[3], k)));
+            message("m has shape [2]", () -> OptimizerSteps.adamW(t[0], t[1], Tensor.zeros(Devices.emulated(), 2), t[3], k));
+            message("share storage", () -> OptimizerSteps.adamW(t[0], t[1], t[2], t[2], k));
         }
         message("step t", () -> OptimizerSteps.AdamWScalars.of(1e-3, 0.9, 0.999, 1e-8, 0.01, 0));
         message("betas", () -> OptimizerSteps.AdamWScalars.of(1e-3, 1.0, 0.999, 1e-8, 0.01, 1));
