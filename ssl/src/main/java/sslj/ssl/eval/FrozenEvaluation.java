@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import sslj.nn.Module;
 import sslj.ssl.data.Dataset;
 import sslj.ssl.train.Knn;
@@ -18,7 +20,9 @@ import sslj.tensor.Tensor;
  * The frozen-encoder protocols shared by LinearProbeMain and KnnEvalMain: features of the train and
  * test sets computed once, then a linear probe ({@link SoftmaxRegression}) and/or weighted kNN
  * ({@link Knn}) on them, for the pretrained encoder and the baselines (raw pixels, a
- * random-init encoder of the same architecture, and a supervised run's test accuracy), in one table.
+ * random-init encoder of the same architecture, and a supervised run's test accuracy), in one table;
+ * below it, the pretrained encoder against each baseline per protocol as a {@link PairedComparison}
+ * (the accuracy difference on the same test images, its 95% interval, McNemar's z).
  */
 public final class FrozenEvaluation {
     public static final String LINEAR = "linear probe", KNN = "kNN";
@@ -28,6 +32,9 @@ public final class FrozenEvaluation {
     private final boolean linear, knn;
     private final PrintStream log;
     private final Device device;
+    /** Each representation's test predictions per protocol, for the paired comparisons. */
+    private final Map<String, Map<String, int[]>> predictions = new LinkedHashMap<>();
+    private int[] testLabels;
 
     public FrozenEvaluation(EvalOptions e, boolean linear, boolean knn, PrintStream log) {
         this.e = e;
@@ -63,7 +70,7 @@ public final class FrozenEvaluation {
             v[0] = acc;
             table.row(SUPERVISED, v);
         }
-        String text = table.toString();
+        String text = table.toString() + comparisons();
         log.println();
         log.print(text);
         Files.createDirectories(o.out);
@@ -113,17 +120,43 @@ public final class FrozenEvaluation {
         return f;
     }
 
-    /** Linear probe and/or kNN of one representation; one table row. */
+    /** Linear probe and/or kNN of one representation; one table row; its predictions kept for the comparisons. */
     private void add(ResultTable table, String name, Features train, Features test) {
         Double lin = null, nn = null;
-        if (linear) lin = probe(train, test, name);
+        Map<String, int[]> pred = new LinkedHashMap<>();
+        testLabels = test.labels();
+        if (linear) {
+            pred.put(LINEAR, probePredictions(train, test, name));
+            lin = accuracy(pred.get(LINEAR), test.labels());
+        }
         if (knn) {
             long t0 = System.nanoTime();
-            nn = Knn.accuracy(train.x(), train.labels(), test.x(), test.labels(), e.k, e.knnTemperature, train.numClasses(), Knn.DEFAULT_CHUNK, device);
+            pred.put(KNN, Knn.predict(train.x(), train.labels(), test.x(), e.k, e.knnTemperature, train.numClasses(), Knn.DEFAULT_CHUNK, device));
+            nn = accuracy(pred.get(KNN), test.labels());
             log.printf(Locale.ROOT, "%s: kNN (k=%d, t=%.2f) %.2f%% (%.1f s)%n", name, e.k, e.knnTemperature, 100 * nn, (System.nanoTime() - t0) / 1e9);
         }
+        predictions.put(name, pred);
         if (linear && knn) table.row(name, lin, nn);
         else table.row(name, linear ? lin : nn);
+    }
+
+    /** The pretrained encoder against each baseline, per protocol, one line each ("" without both). */
+    private String comparisons() {
+        Map<String, int[]> mine = predictions.get(PRETRAINED);
+        if (mine == null) return "";
+        StringBuilder sb = new StringBuilder();
+        predictions.forEach((name, theirs) -> {
+            if (name.equals(PRETRAINED)) return;
+            mine.forEach((protocol, p) -> sb.append(protocol.equals(KNN) ? KNN + " (k=" + e.k + ")" : protocol).append(", ")
+                    .append(PairedComparison.of(p, theirs.get(protocol), testLabels).describe(PRETRAINED, name)).append('\n'));
+        });
+        return sb.length() == 0 ? "" : "\n" + sb;
+    }
+
+    private static double accuracy(int[] pred, int[] labels) {
+        long correct = 0;
+        for (int i = 0; i < pred.length; i++) if (pred[i] == labels[i]) correct++;
+        return (double) correct / pred.length;
     }
 
     /**
@@ -133,16 +166,21 @@ public final class FrozenEvaluation {
      * momentum 0.9 and a cosine schedule.
      */
     public double probe(Features train, Features test, String name) {
+        return accuracy(probePredictions(train, test, name), test.labels());
+    }
+
+    /** {@link #probe}'s predictions for the test images. */
+    private int[] probePredictions(Features train, Features test, String name) {
         Options o = e.common;
         long t0 = System.nanoTime();
         Tensor[] m = train.moments();
         Features tr = train.standardize(m), te = test.standardize(m);
         SoftmaxRegression reg = new SoftmaxRegression(tr.dim(), Math.max(2, tr.numClasses()), o.weightDecay, device);
         List<Double> losses = reg.fit(tr, new SoftmaxRegression.Fit(o.epochs, o.batchSize, o.lr, 0.9, o.seed));
-        double acc = reg.accuracy(te);
-        log.printf(Locale.ROOT, "%s: linear probe %.2f%% (loss %.4f -> %.4f over %d epochs, train acc %.2f%%, %.1f s)%n", name, 100 * acc,
+        int[] pred = reg.predict(te.x());
+        log.printf(Locale.ROOT, "%s: linear probe %.2f%% (loss %.4f -> %.4f over %d epochs, train acc %.2f%%, %.1f s)%n", name, 100 * accuracy(pred, te.labels()),
                 losses.get(0), losses.get(losses.size() - 1), losses.size(), 100 * reg.accuracy(tr), (System.nanoTime() - t0) / 1e9);
-        return acc;
+        return pred;
     }
 
     /** The test split, cut to --test-limit images. */

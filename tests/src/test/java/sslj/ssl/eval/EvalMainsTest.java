@@ -76,6 +76,13 @@ class EvalMainsTest {
         }
         String text = Files.readString(tmp.resolve("out").resolve("results.txt"));
         assertTrue(text.contains("raw pixels") && text.contains("random-init encoder (resnet18 w2)") && text.contains("pretrained encoder"), text);
+        // below the table: the encoder against each baseline, per protocol, with a difference that matches the table's
+        for (String vs : new String[] {"linear probe, pretrained encoder vs raw pixels: ", "kNN (k=20), pretrained encoder vs raw pixels: ",
+                "linear probe, pretrained encoder vs random-init encoder (resnet18 w2): "}) {
+            assertTrue(text.contains(vs), "no line '" + vs + "' in\n" + text);
+        }
+        double d = 100 * (t.get(FrozenEvaluation.PRETRAINED, FrozenEvaluation.LINEAR) - t.get(FrozenEvaluation.PIXELS, FrozenEvaluation.LINEAR));
+        assertTrue(text.contains(String.format(java.util.Locale.ROOT, "vs raw pixels: %+.2f points", d)), d + " in\n" + text);
         // the feature cache was written, and a second run reads it (same numbers)
         assertTrue(Files.isRegularFile(tmp.resolve("f-train.safetensors")));
         Features cached = Features.load(tmp.resolve("f-test.safetensors"));
