@@ -16,7 +16,8 @@ import sslj.tensor.Tensor;
  *   d ← g + μ·b  if nesterov,  else  d ← b          (d ← g when μ = 0)
  *   θ ← θ − η·d
  * </pre>
- * MoCo v1 and InstDisc use lr 0.03, μ 0.9, λ 1e-4 (DESIGN.md §6).
+ * MoCo v1 and InstDisc use lr 0.03, μ 0.9, λ 1e-4 (DESIGN.md §6). Each parameter's update is one fused
+ * call ({@link OptimizerSteps#sgd}: tensor ops on the CPU, one launch on a GPU where they took ~9).
  */
 public final class SGD extends Optimizer {
     private final double momentum, dampening;
