@@ -359,21 +359,21 @@ unpack() {
     log "unpacked .gpu ($(du -sm .gpu | cut -f1) MiB) and .gpu-data ($(du -sm .gpu-data | cut -f1) MiB)"
 }
 
-# The issue-6 runs. Settings of the CPU runs (bench/RESULTS.md), but width 32: on the CPU, width 8 plateaued
-# just under raw pixels whether trained on 10,000 or 60,000 images, so capacity is the next thing to give.
-# On an H100 one width-32 run trains at ~4,000-5,000 images/s, three side by side at ~2,000 each (GPU runs
-# 6-9), so a 10-minute call holds ~14 epochs of three methods. Nothing survives a call (the machine is
-# given back), so TRAIN_TIMEOUT cuts a pretraining that would not finish and the probe reads its last
-# epoch's checkpoint; --resume only helps within one call.
+# The issue-6 runs. Settings of the CPU runs (bench/RESULTS.md), but width 32 (on the CPU, width 8 plateaued
+# just under raw pixels whether trained on 10,000 or 60,000 images, so capacity is the next thing to give)
+# and batch 512 with the learning rates scaled (GPU run 15). On an H100 one such run trains at ~9,000
+# images/s (GPU runs 14-17). TRAIN_TIMEOUT cuts a pretraining that would not finish and the probe reads its
+# last epoch's checkpoint; a run started with setsid outlives its call while calls follow within ~30 s.
 ssl() {
     local out="${1:?usage: run-on-gpu.sh ssl OUT METHOD [EPOCHS [ARGS...]]}" method="${2:?method: simclr | mocov2 | byol}"
     local epochs="${3:-10}"
     shift 3 2>/dev/null || shift $#
     local main settings
     case "$method" in
-        simclr) main=SimClrMain; settings=(--lr 0.85 --temperature 0.2) ;;
-        mocov2) main=MocoMain; settings=(--version 2 --lr 0.15) ;;
-        byol) main=ByolMain; settings=(--lr 0.5 --momentum 0.99) ;;
+        # batch 512 (GPU run 15): the CPU runs' batch-256 rates scaled, SGD linearly, LARS by sqrt(2)
+        simclr) main=SimClrMain; settings=(--lr 1.2 --temperature 0.2) ;;
+        mocov2) main=MocoMain; settings=(--version 2 --lr 0.3) ;;
+        byol) main=ByolMain; settings=(--lr 0.7 --momentum 0.99) ;;
         *) log "ERROR: unknown method $method (simclr | mocov2 | byol)"; exit 2 ;;
     esac
     [ -d "$ROOT/.gpu-data/fashion-mnist" ] || { log "ERROR: .gpu-data/fashion-mnist missing: run 'data' on the build machine and carry .gpu-data"; exit 1; }
@@ -385,7 +385,7 @@ ssl() {
     cp="$(test_classpath)"
     local jvm=(--add-modules=jdk.incubator.vector -Xss4m -Xmx24g "-Djava.io.tmpdir=$tmp")
     local defaults=("${settings[@]}" --device "${SSL_DEVICE:-cuda}" --data-dir "$ROOT/.gpu-data/fashion-mnist" --epochs "$epochs"
-                    --batch-size 256 --width 32 --crop-min 0.3 --workers 8 --log-every 50)
+                    --batch-size 512 --width 32 --crop-min 0.3 --workers 8 --log-every 50)
     # ARGS win: a default "--name value" pair is dropped when ARGS name the same option (the mains refuse twice)
     local given=" " a opts=() i
     for a in "$@"; do case "$a" in --*) given+="${a%%=*} " ;; esac; done
