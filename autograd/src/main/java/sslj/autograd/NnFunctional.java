@@ -3,6 +3,7 @@ package sslj.autograd;
 import sslj.autograd.functions.Conv;
 import sslj.autograd.functions.Norm;
 import sslj.autograd.functions.Pool;
+import sslj.tensor.BatchNormOps;
 import sslj.tensor.Tensor;
 import sslj.tensor.Window2d;
 
@@ -59,10 +60,7 @@ public final class NnFunctional {
         Norm.BatchNorm f = training ? new Norm.BatchNorm(eps) : new Norm.BatchNorm(eps, runningMean, runningVar);
         Variable y = weight == null ? f.apply(x) : f.apply(x, weight, bias);
         if (training && runningMean != null) {
-            long m = f.valuesPerChannel();
-            Tensor unbiased = f.batchVar().mul((float) ((double) m / (m - 1)));
-            runningMean.copy_(runningMean.mul(1f - momentum).add(f.batchMean().mul(momentum)));
-            runningVar.copy_(runningVar.mul(1f - momentum).add(unbiased.mul(momentum)));
+            BatchNormOps.updateRunning(runningMean, runningVar, f.batchMean(), f.batchVar(), momentum, f.valuesPerChannel());
         }
         return y;
     }

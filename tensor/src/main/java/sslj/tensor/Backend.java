@@ -34,6 +34,19 @@ public interface Backend {
      */
     default long hostBlockedNanos() { return -1; }
 
+    /**
+     * The running statistics a training forward leaves (PyTorch's convention), in place on the [C]
+     * tensors runningMean and runningVar: running ← running·(1 − m) + batch·m, with the batch variance
+     * multiplied by {@code unbias} (M/(M − 1): the unbiased variance) first. By default composed of tensor
+     * ops; a backend may fuse it (the CUDA backend: one launch where the ops took nine), rounding each
+     * operation as here, in this order.
+     */
+    default void batchNormRunningUpdate(Tensor runningMean, Tensor runningVar, Tensor batchMean, Tensor batchVar, float momentum, float unbias) {
+        Tensor unbiased = batchVar.mul(unbias);
+        runningMean.copy_(runningMean.mul(1f - momentum).add(batchMean.mul(momentum)));
+        runningVar.copy_(runningVar.mul(1f - momentum).add(unbiased.mul(momentum)));
+    }
+
     /** A new zero-filled storage of {@code length} floats. */
     Storage allocate(long length);
 

@@ -63,6 +63,31 @@ public final class BatchNormOps {
     }
 
     /**
+     * Updates the running statistics in place after a training forward over M values per channel:
+     * running ← running·(1 − m) + batch·m, with the unbiased batch variance (σ²·M/(M − 1)), as PyTorch's
+     * batch norm does. All four [C] on one device, the running ones separate tensors; one Backend call.
+     */
+    public static void updateRunning(Tensor runningMean, Tensor runningVar, Tensor batchMean, Tensor batchVar, float momentum, long valuesPerChannel) {
+        String op = "batchNormRunningUpdate";
+        Tensor[] all = {runningMean, runningVar, batchMean, batchVar};
+        String[] names = {"runningMean", "runningVar", "batchMean", "batchVar"};
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == null) throw new IllegalArgumentException(op + ": " + names[i] + " is null");
+            if (all[i].dim() != 1 || all[i].size(0) != runningMean.size(0)) {
+                throw new IllegalArgumentException(op + ": " + names[i] + " has shape " + Shape.str(all[i].shape()) + ", expected [" + runningMean.size(0) + "]");
+            }
+            if (!all[i].device().equals(runningMean.device())) {
+                throw new IllegalArgumentException(op + ": " + names[i] + " is on " + all[i].device() + ", runningMean on " + runningMean.device());
+            }
+        }
+        if (runningMean.storage() == runningVar.storage()) throw new IllegalArgumentException(op + ": runningMean and runningVar share storage");
+        if (!(momentum >= 0 && momentum <= 1)) throw new IllegalArgumentException(op + ": momentum must be in [0, 1], got " + momentum);
+        if (valuesPerChannel < 2) throw new IllegalArgumentException(op + ": the unbiased variance needs at least 2 values per channel, got " + valuesPerChannel);
+        runningMean.backend().batchNormRunningUpdate(runningMean, runningVar, batchMean, batchVar, momentum,
+                (float) ((double) valuesPerChannel / (valuesPerChannel - 1)));
+    }
+
+    /**
      * {dx, dγ [C], dβ [C]} from the incoming gradient g (x's shape), x and the mean and invstd the forward
      * used; gamma null means γ = 1. dx is that of the training formula when {@code training} (the
      * statistics came from x), else that of the eval formula.

@@ -34,6 +34,12 @@ final class BatchNormKernels {
                         .i32((int) total).i32(c).i32(s));
     }
 
+    /** runningMean, runningVar [c] ← running·(1 − m) + batch·m, the batch variance times {@code unbias} first. */
+    void runningUpdate(DevicePtr runningMean, DevicePtr runningVar, DevicePtr batchMean, DevicePtr batchVar, int c, float momentum, float unbias) {
+        ctx.runtime.launch(ctx.kernel(MODULE, "runningUpdate"), Dim3.of((c + BLOCK - 1) / BLOCK), Dim3.of(BLOCK), 0,
+                KernelArgs.of().ptr(runningMean).ptr(runningVar).ptr(batchMean).ptr(batchVar).i32(c).f32(1f - momentum).f32(momentum).f32(unbias));
+    }
+
     /** dx, dgamma[c], dbeta[c] from g and x [n, c, s]; gamma null = 1. */
     void backward(DevicePtr g, DevicePtr x, DevicePtr mean, DevicePtr invstd, DevicePtr gamma,
                   DevicePtr dx, DevicePtr dgamma, DevicePtr dbeta, int n, int c, int s, boolean training) {

@@ -582,6 +582,22 @@ public final class CudaBackend implements Backend {
         return Backend.super.batchNormForwardTraining(x, gamma, beta, eps);
     }
 
+    /** The running statistics in one launch (batchnorm.ptx runningUpdate) instead of nine; strided tensors take the default. */
+    @Override
+    public void batchNormRunningUpdate(Tensor runningMean, Tensor runningVar, Tensor batchMean, Tensor batchVar, float momentum, float unbias) {
+        if (!runningMean.isContiguous() || !runningVar.isContiguous()) {
+            Backend.super.batchNormRunningUpdate(runningMean, runningVar, batchMean, batchVar, momentum, unbias);
+            return;
+        }
+        Tensor bm = contiguousTemp(batchMean), bv = contiguousTemp(batchVar);
+        try {
+            batchNorm.runningUpdate(ptr(runningMean), ptr(runningVar), ptr(bm), ptr(bv), runningMean.numel(), momentum, unbias);
+        } finally {
+            if (bm != batchMean) bm.release();
+            if (bv != batchVar) bv.release();
+        }
+    }
+
     @Override
     public Tensor batchNormForwardInference(Tensor x, Tensor mean, Tensor var, Tensor gamma, Tensor beta, float eps) {
         CudnnBatchNorm bn = batchNormCudnn();              // any eps > 0 (cuDNN 9's CUDNN_BN_MIN_EPSILON is 0)
