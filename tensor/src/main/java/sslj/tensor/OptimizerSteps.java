@@ -4,9 +4,9 @@ import java.util.Arrays;
 
 /**
  * The fused per-parameter optimiser steps: arguments checked here (shapes, devices, hyper-parameters),
- * the step computed by the tensors' backend ({@link Backend#larsStep}, {@link Backend#sgdStep}). What
- * sslj.nn.optim calls once per parameter, so that a GPU step costs a launch or two per parameter rather
- * than one per tensor op.
+ * the step computed by the tensors' backend ({@link Backend#larsStep}, {@link Backend#sgdStep},
+ * {@link Backend#adamWStep}). What sslj.nn.optim calls once per parameter, so that a GPU step costs a
+ * launch or two per parameter rather than one per tensor op.
  */
 public final class OptimizerSteps {
     private OptimizerSteps() { }
@@ -17,14 +17,14 @@ public final class OptimizerSteps {
      * is an excluded parameter (biases, batch-norm parameters): no trust ratio, no weight decay.
      */
     public static void lars(Tensor theta, Tensor grad, Tensor v, float lr, float momentum, float weightDecay, float trust, float eps, boolean adapt) {
-        same("grad", theta, grad);
-        same("v", theta, v);
+        same("lars", "grad", theta, grad);
+        same("lars", "v", theta, v);
         if (theta.storage() == v.storage() || theta.storage() == grad.storage() || grad.storage() == v.storage()) {
             throw new IllegalArgumentException("lars: theta, grad and v must be three separate tensors (they share storage)");
         }
-        nonNegative("lr", lr);
-        nonNegative("weightDecay", weightDecay);
-        nonNegative("eps", eps);
+        nonNegative("lars", "lr", lr);
+        nonNegative("lars", "weightDecay", weightDecay);
+        nonNegative("lars", "eps", eps);
         if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("lars: momentum must be in [0, 1), got " + momentum);
         if (!(trust > 0 && Float.isFinite(trust))) throw new IllegalArgumentException("lars: trust coefficient must be > 0 and finite, got " + trust);
         theta.backend().larsStep(theta, grad, v, lr, momentum, weightDecay, trust, eps, adapt);
@@ -94,8 +94,6 @@ public final class OptimizerSteps {
         theta.backend().adamWStep(theta, grad, m, v, k);
     }
 
-    private static void same(String what, Tensor theta, Tensor t) { same("lars", what, theta, t); }
-
     private static void same(String op, String what, Tensor theta, Tensor t) {
         if (!Arrays.equals(theta.shape(), t.shape())) {
             throw new IllegalArgumentException(op + ": " + what + " has shape " + Shape.str(t.shape()) + ", theta " + Shape.str(theta.shape()));
@@ -104,8 +102,6 @@ public final class OptimizerSteps {
             throw new IllegalArgumentException(op + ": " + what + " is on " + t.device() + ", theta on " + theta.device() + "; move it with .to(device) first");
         }
     }
-
-    private static void nonNegative(String what, float x) { nonNegative("lars", what, x); }
 
     private static void nonNegative(String op, String what, float x) {
         if (!(x >= 0 && Float.isFinite(x))) throw new IllegalArgumentException(op + ": " + what + " must be >= 0 and finite, got " + x);
