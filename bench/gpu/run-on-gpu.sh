@@ -404,9 +404,12 @@ ssl() {
         log "training exited with $rc (see $out/$method.log)"; rm -rf "$tmp"; exit $rc
     fi
     if [ "${PROBE:-1}" = 0 ]; then rm -rf "$tmp"; exit 0; fi    # PROBE=0: pretraining only (throughput checks)
+    # kNN at k = 200 (the monitor's protocol) and k = 20 (raw pixels' best) unless PROBE_ARGS name --k
+    local ks=(--k 20,200)
+    case " ${PROBE_ARGS:-} " in *" --k "*) ks=() ;; esac
     # shellcheck disable=SC2086  # PROBE_ARGS is a list of words
     "$JAVA" "${jvm[@]}" -cp "$cp" sslj.ssl.LinearProbeMain --pretrained "$out/$method" --device "${SSL_DEVICE:-cuda}" \
-        --data-dir "$ROOT/.gpu-data/fashion-mnist" --workers "${PROBE_WORKERS:-8}" --out "$out/$method-probe" ${PROBE_ARGS:-} \
+        --data-dir "$ROOT/.gpu-data/fashion-mnist" --workers "${PROBE_WORKERS:-8}" --out "$out/$method-probe" "${ks[@]}" ${PROBE_ARGS:-} \
         >"$out/$method-probe.log" 2>&1
     rc=$?
     tail -8 "$out/$method-probe.log" >&2

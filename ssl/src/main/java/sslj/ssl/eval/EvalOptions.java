@@ -23,7 +23,8 @@ public final class EvalOptions {
     public Path supervised;
     /** Feature cache file (.safetensors) for the pretrained encoder's train and test features; null = in memory only. */
     public Path features;
-    public int k = 200;
+    /** Neighbour counts of the weighted kNN, one table column each (--k 200, or --k 20,200). */
+    public int[] k = {200};
     public double knnTemperature = 0.1;
     public double labelsPercent = 10;
     public boolean compareScratch;
@@ -43,7 +44,7 @@ public final class EvalOptions {
             new Spec("prefix", "P", "name prefix of the encoder's entries in the state dict ('' = a plain encoder state dict)"),
             new Spec("supervised", "DIR", "a SupervisedMain run directory: its test accuracy goes in the table"),
             new Spec("features", "FILE", "cache the pretrained encoder's features in FILE (.safetensors; reused when present)"),
-            new Spec("k", "N", "neighbours of the weighted kNN"),
+            new Spec("k", "N[,N...]", "neighbours of the weighted kNN; several (20,200) give a column each"),
             new Spec("knn-temperature", "X", "temperature of the kNN vote weights exp(s/t)"),
             new Spec("labels-percent", "P", "percentage of training labels used (class-balanced)"),
             new Spec("compare-scratch", null, "also train from scratch on the same labels; plot both curves"),
@@ -130,7 +131,7 @@ public final class EvalOptions {
             case "prefix" -> prefix = v;
             case "supervised" -> supervised = Path.of(v);
             case "features" -> features = Path.of(v);
-            case "k" -> k = (int) number(name, v, 1, Integer.MAX_VALUE, true);
+            case "k" -> k = neighbourCounts(name, v);
             case "knn-temperature" -> knnTemperature = number(name, v, Double.MIN_VALUE, Double.MAX_VALUE, false);
             case "labels-percent" -> labelsPercent = number(name, v, Double.MIN_VALUE, 100, false);
             case "compare-scratch" -> compareScratch = true;
@@ -138,6 +139,17 @@ public final class EvalOptions {
             case "no-baselines" -> baselines = false;
             default -> throw new IllegalStateException("eval option --" + name + " has a spec but no setter");
         }
+    }
+
+    /** "20,200" → {20, 200}: whole numbers >= 1, no repeats. */
+    private static int[] neighbourCounts(String name, String v) {
+        String[] parts = v.split(",", -1);
+        int[] ks = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            ks[i] = (int) number(name, parts[i], 1, Integer.MAX_VALUE, true);
+            for (int j = 0; j < i; j++) if (ks[j] == ks[i]) throw new OptionsException("--" + name + " lists " + ks[i] + " twice: " + v);
+        }
+        return ks;
     }
 
     private static double number(String name, String v, double lo, double hi, boolean whole) {
@@ -179,7 +191,7 @@ public final class EvalOptions {
             case "prefix" -> "'" + prefix + "'";
             case "supervised" -> supervised == null ? null : supervised.toString();
             case "features" -> features == null ? null : features.toString();
-            case "k" -> Integer.toString(k);
+            case "k" -> java.util.Arrays.stream(k).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(","));
             case "knn-temperature" -> Double.toString(knnTemperature);
             case "labels-percent" -> Double.toString(labelsPercent);
             case "test-limit" -> Integer.toString(testLimit);

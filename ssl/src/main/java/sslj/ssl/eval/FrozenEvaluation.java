@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,8 +52,10 @@ public final class FrozenEvaluation {
         log.println(e.common.program() + " " + e.describe());
         if (!arch.isEmpty()) log.println(arch);
         log.println("train: " + train.describe() + "; test: " + test.describe() + "; device " + device);
-        ResultTable table = knn && linear ? new ResultTable(LINEAR, KNN + " (k=" + e.k + ")")
-                : new ResultTable(linear ? LINEAR : KNN + " (k=" + e.k + ")");
+        List<String> columns = new ArrayList<>();
+        if (linear) columns.add(LINEAR);
+        if (knn) for (int k : e.k) columns.add(knnColumn(k));
+        ResultTable table = new ResultTable(columns.toArray(String[]::new));
         if (e.pretrained != null) {
             Features[] f = cachedOrExtract(train, test);
             add(table, PRETRAINED, f[0], f[1]);
@@ -66,7 +69,7 @@ public final class FrozenEvaluation {
         }
         if (e.supervised != null) {
             double acc = EvalModels.supervisedAccuracy(e.supervised, o, test, device);
-            Double[] v = new Double[linear && knn ? 2 : 1];
+            Double[] v = new Double[(linear ? 1 : 0) + (knn ? e.k.length : 0)];
             v[0] = acc;
             table.row(SUPERVISED, v);
         }
@@ -120,24 +123,25 @@ public final class FrozenEvaluation {
         return f;
     }
 
+    /** The table column of kNN with k neighbours: "kNN (k=200)". */
+    public static String knnColumn(int k) { return KNN + " (k=" + k + ")"; }
+
     /** Linear probe and/or kNN of one representation; one table row; its predictions kept for the comparisons. */
     private void add(ResultTable table, String name, Features train, Features test) {
-        Double lin = null, nn = null;
-        Map<String, int[]> pred = new LinkedHashMap<>();
+        Map<String, int[]> pred = new LinkedHashMap<>();           // column → predictions, in column order
         testLabels = test.labels();
-        if (linear) {
-            pred.put(LINEAR, probePredictions(train, test, name));
-            lin = accuracy(pred.get(LINEAR), test.labels());
-        }
+        if (linear) pred.put(LINEAR, probePredictions(train, test, name));
         if (knn) {
-            long t0 = System.nanoTime();
-            pred.put(KNN, Knn.predict(train.x(), train.labels(), test.x(), e.k, e.knnTemperature, train.numClasses(), Knn.DEFAULT_CHUNK, device));
-            nn = accuracy(pred.get(KNN), test.labels());
-            log.printf(Locale.ROOT, "%s: kNN (k=%d, t=%.2f) %.2f%% (%.1f s)%n", name, e.k, e.knnTemperature, 100 * nn, (System.nanoTime() - t0) / 1e9);
+            for (int k : e.k) {
+                long t0 = System.nanoTime();
+                int[] p = Knn.predict(train.x(), train.labels(), test.x(), k, e.knnTemperature, train.numClasses(), Knn.DEFAULT_CHUNK, device);
+                pred.put(knnColumn(k), p);
+                log.printf(Locale.ROOT, "%s: kNN (k=%d, t=%.2f) %.2f%% (%.1f s)%n", name, k, e.knnTemperature, 100 * accuracy(p, test.labels()),
+                        (System.nanoTime() - t0) / 1e9);
+            }
         }
         predictions.put(name, pred);
-        if (linear && knn) table.row(name, lin, nn);
-        else table.row(name, linear ? lin : nn);
+        table.row(name, pred.values().stream().map(p -> accuracy(p, test.labels())).toArray(Double[]::new));
     }
 
     /** The pretrained encoder against each baseline, per protocol, one line each ("" without both). */
@@ -147,8 +151,8 @@ public final class FrozenEvaluation {
         StringBuilder sb = new StringBuilder();
         predictions.forEach((name, theirs) -> {
             if (name.equals(PRETRAINED)) return;
-            mine.forEach((protocol, p) -> sb.append(protocol.equals(KNN) ? KNN + " (k=" + e.k + ")" : protocol).append(", ")
-                    .append(PairedComparison.of(p, theirs.get(protocol), testLabels).describe(PRETRAINED, name)).append('\n'));
+            mine.forEach((column, p) -> sb.append(column).append(", ")
+                    .append(PairedComparison.of(p, theirs.get(column), testLabels).describe(PRETRAINED, name)).append('\n'));
         });
         return sb.length() == 0 ? "" : "\n" + sb;
     }

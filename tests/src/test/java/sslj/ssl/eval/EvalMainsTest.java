@@ -89,11 +89,14 @@ class EvalMainsTest {
         assertEquals(200, cached.size());
         assertEquals(16, cached.dim());
         EvalOptions again = EvalOptions.parse(KnnEvalMain.defaults(), Set.of("pretrained", "features", "k", "no-baselines"), null,
-                "--pretrained", run.toString(), "--features", tmp.resolve("f.safetensors").toString(), "--k", "20", "--no-baselines",
+                "--pretrained", run.toString(), "--features", tmp.resolve("f.safetensors").toString(), "--k", "20,50", "--no-baselines",
                 "--out", tmp.resolve("knn").toString(), "--workers", "0");
         ResultTable k = KnnEvalMain.run(again, train(300), test(200));
         assertEquals(1, k.rows());
-        assertEquals(t.get(FrozenEvaluation.PRETRAINED, FrozenEvaluation.KNN + " (k=20)"), k.get(FrozenEvaluation.PRETRAINED, FrozenEvaluation.KNN + " (k=20)"));
+        assertEquals(t.get(FrozenEvaluation.PRETRAINED, FrozenEvaluation.KNN + " (k=20)"), k.get(FrozenEvaluation.PRETRAINED, FrozenEvaluation.knnColumn(20)));
+        Double k50 = k.get(FrozenEvaluation.PRETRAINED, FrozenEvaluation.knnColumn(50));   // a second column from --k 20,50
+        assertNotNull(k50);
+        assertTrue(k50 > 0.3 && k50 <= 1, "k=50: " + k50);
     }
 
     @Test
@@ -127,6 +130,9 @@ class EvalMainsTest {
     void badOptionsAreRefusedBeforeAnyWork(@TempDir Path tmp) {
         java.util.Set<String> all = Set.of("pretrained", "k", "labels-percent");
         assertMessage("--k must be >= 1", () -> EvalOptions.parse(LinearProbeMain.defaults(), all, null, "--k", "0"));
+        assertMessage("--k must be >= 1", () -> EvalOptions.parse(LinearProbeMain.defaults(), all, null, "--k", "20,0"));
+        assertMessage("--k lists 20 twice", () -> EvalOptions.parse(LinearProbeMain.defaults(), all, null, "--k", "20,200,20"));
+        assertMessage("--k needs a whole number, got ''", () -> EvalOptions.parse(LinearProbeMain.defaults(), all, null, "--k", "20,"));
         assertMessage("--labels-percent must be > 0 and <= 100", () -> EvalOptions.parse(LinearProbeMain.defaults(), all, null, "--labels-percent", "150"));
         assertMessage("--compare-scratch does not apply to LinearProbeMain", () -> EvalOptions.parse(LinearProbeMain.defaults(), all, null, "--compare-scratch"));
         assertMessage("--pretrained " + tmp.resolve("none") + ": not found", () -> EvalOptions.parse(LinearProbeMain.defaults(), all, null, "--pretrained", tmp.resolve("none").toString()));
