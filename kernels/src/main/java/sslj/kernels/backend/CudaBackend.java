@@ -677,7 +677,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void larsStep(Tensor theta, Tensor grad, Tensor v, float lr, float momentum, float weightDecay, float trust, float eps, boolean adapt) {
         if (theta.numel() == 0) return;
-        if (!theta.isContiguous() || !v.isContiguous()) {   // parameters and optimiser state never are; a view might be
+        if (!theta.isContiguous() || !v.isContiguous()) {   // parameters and optimiser state are contiguous; a strided view is not
             Backend.super.larsStep(theta, grad, v, lr, momentum, weightDecay, trust, eps, adapt);
             return;
         }
