@@ -32,7 +32,11 @@ final class CpuElementwise {
         CpuParallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, len)), (lo, hi) -> {
             for (int r = lo; r < hi; r++) {
                 int s = Strided.rowStart(r, wShape, st, x.offset()), o = r * len;
-                for (int j = 0; j < len; j++) dst[o + j] = op.apply(src[s + j * rs], c);
+                if (rs == 1) {
+                    VectorKernels.unary(op, src, s, dst, o, len, c);   // a contiguous run, as in a permuted copy
+                } else {
+                    for (int j = 0; j < len; j++) dst[o + j] = op.apply(src[s + j * rs], c);
+                }
             }
         });
         return out;
