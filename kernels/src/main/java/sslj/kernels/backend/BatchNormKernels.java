@@ -40,6 +40,12 @@ final class BatchNormKernels {
                 KernelArgs.of().ptr(runningMean).ptr(runningVar).ptr(batchMean).ptr(batchVar).i32(c).f32(1f - momentum).f32(momentum).f32(unbias));
     }
 
+    /** var[c] = 1/invstd[c]² − eps: the biased variance back from the invstd cuDNN saves. */
+    void varFromInvstd(DevicePtr invstd, DevicePtr var, int c, float eps) {
+        ctx.runtime.launch(ctx.kernel(MODULE, "varFromInvstd"), Dim3.of((c + BLOCK - 1) / BLOCK), Dim3.of(BLOCK), 0,
+                KernelArgs.of().ptr(invstd).ptr(var).i32(c).f32(eps));
+    }
+
     /** dx, dgamma[c], dbeta[c] from g and x [n, c, s]; gamma null = 1. */
     void backward(DevicePtr g, DevicePtr x, DevicePtr mean, DevicePtr invstd, DevicePtr gamma,
                   DevicePtr dx, DevicePtr dgamma, DevicePtr dbeta, int n, int c, int s, boolean training) {

@@ -570,7 +570,8 @@ public final class CudaBackend implements Backend {
                 bn.forwardTraining(st.contiguous(x), gamma == null ? null : st.contiguous(gamma), beta == null ? null : st.contiguous(beta),
                         eps, y, mean, invstd);
                 // cuDNN keeps invstd, the module's running statistics need the biased σ² = 1/invstd² − ε
-                Tensor var = invstd.square().reciprocal().sub(eps);
+                Tensor var = result(c);
+                batchNorm.varFromInvstd(ptr(invstd), ptr(var), c, eps);
                 return new Tensor[] {y, mean, var, invstd};
             } catch (RuntimeException | LinkageError e) {
                 cudnnBatchNormFailed(e);
