@@ -161,9 +161,7 @@ public final class SupervisedMain {
                     model.train(true);
                     try (DataLoader.Epoch it = trainLoader.epoch(epoch)) {
                         while (it.hasNext()) {
-                            long t0 = System.nanoTime();
-                            Batch b = it.next();
-                            log.waitedForData(System.nanoTime() - t0);
+                            Batch b = log.next(it);
                             double lr = opt.groups().get(0).lr();
                             double l;
                             try (TensorScope scope = TensorScope.open()) {   // a GPU releases the step's temporaries here

@@ -77,7 +77,7 @@ public final class FineTune {
                 long correct = 0, seen = 0;
                 try (DataLoader.Epoch it = trainLoader.epoch(epoch)) {
                     while (it.hasNext()) {
-                        Batch b = it.next();
+                        Batch b = log.next(it);
                         double lr = opt.groups().get(0).lr(), l;
                         try (TensorScope scope = TensorScope.open()) {
                             Tensor labels = b.labels().to(device);

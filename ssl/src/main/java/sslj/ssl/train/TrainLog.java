@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import sslj.ssl.data.Batch;
+import sslj.ssl.data.DataLoader;
 
 /**
  * Progress reporting for a training loop: what every main class prints and records.
@@ -34,8 +36,8 @@ import java.util.function.LongSupplier;
  * which a plotting script reads line by line, filtering on "type". A fresh run truncates both
  * files; a resumed one appends, so a run and its resumptions share one history.
  *
- * <p>Where the time goes (MoCo's reference loop prints the same "Data" meter): the trainer reports the
- * time it spent blocked on the data loader ({@link #waitedForData}), and on a GPU the log samples the
+ * <p>Where the time goes (MoCo's reference loop prints the same "Data" meter): the loop takes its
+ * batches through {@link #next}, which counts the time blocked on the data loader, and on a GPU the log samples the
  * backend's time blocked on the device ({@link #deviceWait}: the batch upload waits there for the previous
  * step's kernels, the loss read for this step's); lines show both as shares of the training time
  * ("data 3%  device wait 61%"). A high data share means the loader's workers cannot keep up; a high device
@@ -87,6 +89,14 @@ public final class TrainLog implements AutoCloseable {
     public TrainLog deviceMemory(LongSupplier bytesInUse) {
         this.deviceBytes = bytesInUse;
         return this;
+    }
+
+    /** The loader's next batch, its wait counted ({@link #waitedForData}): what a training loop calls instead of {@code it.next()}. */
+    public Batch next(DataLoader.Epoch it) {
+        long t0 = System.nanoTime();
+        Batch b = it.next();
+        waitedForData(System.nanoTime() - t0);
+        return b;
     }
 
     /** Adds time the loop spent blocked waiting for the data loader's next batch. */
