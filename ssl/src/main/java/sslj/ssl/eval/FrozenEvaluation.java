@@ -130,7 +130,7 @@ public final class FrozenEvaluation {
     private void add(ResultTable table, String name, Features train, Features test) {
         Map<String, int[]> pred = new LinkedHashMap<>();           // column → predictions, in column order
         testLabels = test.labels();
-        if (linear) pred.put(LINEAR, probePredictions(train, test, name));
+        if (linear) pred.put(LINEAR, probe(train, test, name));
         if (knn) {
             for (int k : e.k) {
                 long t0 = System.nanoTime();
@@ -167,14 +167,9 @@ public final class FrozenEvaluation {
      * The linear probe: features standardised with the training set's per-dimension mean and std (as
      * MAE's and MoCo v3's batch norm without affine parameters before the linear layer), then
      * {@link SoftmaxRegression} for --epochs with --lr, --batch-size, --weight-decay (the L2 weight),
-     * momentum 0.9 and a cosine schedule.
+     * momentum 0.9 and a cosine schedule. Returns the predicted class of each test image.
      */
-    public double probe(Features train, Features test, String name) {
-        return accuracy(probePredictions(train, test, name), test.labels());
-    }
-
-    /** {@link #probe}'s predictions for the test images. */
-    private int[] probePredictions(Features train, Features test, String name) {
+    private int[] probe(Features train, Features test, String name) {
         Options o = e.common;
         long t0 = System.nanoTime();
         Tensor[] m = train.moments();
