@@ -57,6 +57,24 @@ class SimClrMainTest {
         assertTrue(r.get(2).metrics().get("std") > 0.02, "features collapsed: " + r.get(2).metrics());
     }
 
+    /**
+     * The numbers a speed-up must keep: SimCLR as the main runs it (LARS, width 8, batch 64, three epochs of one
+     * step on the first 64 embedded images), its three losses as recorded with the engine before the direct
+     * filter gradient and the vectorised batch norm (commit 3f6da8c). Those change the order of float sums,
+     * not the arithmetic, so the losses agree to about 1e-7; 1e-5 relative is the bar.
+     */
+    @Test
+    void firstThreeLossesAreTheSlowPathsLosses(@TempDir Path out) throws IOException {
+        Options o = options(out, "--epochs", "3", "--width", "8", "--batch-size", "64", "--workers", "2");
+        Dataset train = TrainData.firstN(FashionMnist.embedded(FashionMnist.Split.TRAIN), 64);
+        Dataset test = TrainData.firstN(FashionMnist.embedded(FashionMnist.Split.TEST), 64);
+        List<SslTrainer.EpochResult> r = SimClrMain.run(o, train, test, 3, SimClr.Optim.LARS);
+        double[] recorded = {4.853186130523682, 4.783042907714844, 4.763551235198975};
+        for (int i = 0; i < 3; i++) {
+            assertEquals(recorded[i], r.get(i).loss(), 1e-5 * recorded[i], "loss " + (i + 1));
+        }
+    }
+
     @Test
     void badOptionsFailBeforeTraining() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SimClrMain.check(SimClrMain.defaults().parse("--batch-size", "1")));

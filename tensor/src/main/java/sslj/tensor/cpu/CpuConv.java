@@ -14,7 +14,8 @@ import sslj.tensor.Window2d;
  * MB for a batch of 256), which im2col writes to memory and the GEMM's packing reads back; here one image's
  * columns (about 100 KB in the Fashion-MNIST ResNet) stay in the core's L2 between the two. With fewer
  * images than cores, or a 1×1 convolution (no columns to build), Im2colConv runs as it is. The filter
- * gradient: DirectConv3x3's where it applies ({@link #backwardFilter}), else Im2colConv's.
+ * gradient: {@link FilterGradient3x3} for 3×3 padding-1 windows of stride 1 or 2 ({@link #backwardFilter}),
+ * else Im2colConv's.
  */
 final class CpuConv {
     private CpuConv() { }
@@ -33,25 +34,21 @@ final class CpuConv {
     }
 
     /**
-     * The filter gradient's direct path needs rows of at least this width: on narrower images its position
-     * vectors span few rows' worth of work per tap, and im2col + one product measured faster (the forward
-     * and data gradient take the direct path at any width: bench/RESULTS.md).
-     */
-    static final int DIRECT_FILTER_MIN_WIDTH = 8;
-
-    /**
      * Whether {@link DirectConv3x3} takes this window's forward and data gradient: 3×3, stride 1, padding 1,
      * no dilation, with the Vector API present (checked first: DirectConv3x3 is not loaded without it).
      */
     static boolean direct3x3(Window2d w) {
-        return CpuFeatures.VECTOR_API && w.kh() == 3 && w.kw() == 3 && w.strideH() == 1 && w.strideW() == 1
+        return directFilter3x3(w) && w.strideH() == 1 && w.strideW() == 1;
+    }
+
+    /** Whether {@link FilterGradient3x3} takes this window's filter gradient: 3×3, padding 1, stride 1 or 2 (the same both ways), no dilation. */
+    static boolean directFilter3x3(Window2d w) {
+        return CpuFeatures.VECTOR_API && w.kh() == 3 && w.kw() == 3 && w.strideH() == w.strideW() && (w.strideH() == 1 || w.strideH() == 2)
                 && w.padH() == 1 && w.padW() == 1 && w.dilH() == 1 && w.dilW() == 1;
     }
 
-    /** Whether {@link DirectConv3x3#filterGradient} takes this window's filter gradient on rows of {@code width}. */
-    static boolean directFilter3x3(Window2d w, int width) {
-        return direct3x3(w) && width >= DIRECT_FILTER_MIN_WIDTH;
-    }
+    /** The stacked-image buffers of {@link FilterGradient3x3}, one per thread. */
+    private static final ThreadLocal<FilterGradient3x3.Scratch> FILTER_SCRATCH = ThreadLocal.withInitial(FilterGradient3x3.Scratch::new);
 
     /** The padded-image buffer and tap table of {@link DirectConv3x3}, one per thread. */
     private static final ThreadLocal<Object[]> DIRECT = ThreadLocal.withInitial(() -> new Object[] {new float[0], new int[0]});
@@ -78,25 +75,22 @@ final class CpuConv {
     }
 
     /**
-     * dW [O, C, kh, kw]. A 3×3 stride-1 padding-1 window on rows of {@link #DIRECT_FILTER_MIN_WIDTH} or more: {@link DirectConv3x3#filterGradient},
-     * the images split into one chunk per core, each chunk summed into its own partial dW, and the partials
-     * added in chunk order (the same bits for the same thread count). Any other window: Im2colConv.
+     * dW [O, C, kh, kw]. A 3×3 padding-1 window of stride 1 or 2: {@link FilterGradient3x3}, the images split into
+     * one chunk per core, each chunk summed into its own partial dW, and the partials added in chunk order (the
+     * same bits for the same thread count). Any other window: Im2colConv.
      */
     static Tensor backwardFilter(Tensor x, Tensor dy, Window2d win) {
-        if (!directFilter3x3(win, x.size(3))) return Im2colConv.backwardFilter(x, dy, win);
-        int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3), o = dy.size(1);
+        if (!directFilter3x3(win)) return Im2colConv.backwardFilter(x, dy, win);
+        int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3), o = dy.size(1), oh = dy.size(2), ow = dy.size(3);
         Tensor xc = x.contiguous(), gc = dy.contiguous();
         float[] xs = Strided.data(xc), gs = Strided.data(gc);
         int xOff = xc.offset(), gOff = gc.offset(), chunks = Math.min(n, CpuParallel.threads()), size = o * c * 9;
         float[][] partial = new float[chunks][size];
-        int floats = DirectConv3x3.scratchFloats(c, h, wd), dyFloats = DirectConv3x3.dyScratchFloats(o, h, wd);
         CpuParallel.forRange(chunks, 1, (lo, hi) -> {
-            float[] xp = new float[floats], dyp = new float[dyFloats];
-            int[] tap = new int[c * 9];
+            FilterGradient3x3.Scratch scratch = FILTER_SCRATCH.get();
             for (int chunk = lo; chunk < hi; chunk++) {
-                for (int img = (int) ((long) n * chunk / chunks); img < (int) ((long) n * (chunk + 1) / chunks); img++) {
-                    DirectConv3x3.filterGradient(xs, xOff + img * c * h * wd, c, h, wd, gs, gOff + img * o * h * wd, o, partial[chunk], xp, tap, dyp);
-                }
+                int first = (int) ((long) n * chunk / chunks), end = (int) ((long) n * (chunk + 1) / chunks);
+                FilterGradient3x3.accumulate(xs, xOff + first * c * h * wd, gs, gOff + first * o * oh * ow, end - first, c, o, h, wd, win.strideH(), partial[chunk], scratch);
             }
         });
         Tensor dw = CpuBackend.empty(x.device(), o, c, 3, 3);

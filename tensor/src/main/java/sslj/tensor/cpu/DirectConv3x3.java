@@ -2,7 +2,6 @@ package sslj.tensor.cpu;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,14 +17,11 @@ import jdk.incubator.vector.VectorSpecies;
  * Here each tap is a vector load from the padded image, which stays in L1/L2.
  *
  * <p>The data gradient of the same convolution is this convolution too: dx = conv(dy, w') with
- * w'[c][o][i][j] = w[o][c][2 − i][2 − j] ({@link #packWeights} with {@code flipped}). The filter gradient
- * ({@link #filterGradient}) runs 8 accumulators per tap over the image's position vectors in one flat loop
- * (with the positions as nested loops C2 did not keep the vectors in registers: 5× slower). Results equal
- * im2col + GEMM's up to the order of the sums. Positions are taken on the padded grid (rows of wd + 2,
+ * w'[c][o][i][j] = w[o][c][2 − i][2 − j] ({@link #packWeights} with {@code flipped}); the filter gradient is
+ * {@link FilterGradient3x3}'s. Results equal im2col + GEMM's up to the order of the sums. Positions are taken on the padded grid (rows of wd + 2,
  * two columns of each thrown away), so a vector of positions runs on across row ends and small images
  * (7×7, 4×4) fill whole vectors too. Used only when the Vector API is present ({@link CpuConv#direct3x3}
- * and {@link CpuConv#directFilter3x3} decide, so that this class, which needs it, is loaded only when that
- * module is present).
+ * decides, so that this class, which needs it, is loaded only when that module is present).
  */
 final class DirectConv3x3 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -97,60 +93,6 @@ final class DirectConv3x3 {
         for (int o = 0; o < outs; o++) {
             for (int r = 0; r < h; r++) System.arraycopy(xp, y + o * grid + r * wp, out, outOff + (o * h + r) * wd, wd);
         }
-    }
-
-    /** Floats of the dy scratch of {@link #filterGradient}: outs planes, rounded up to a block of 8, each dy on the padded grid (whole vectors). */
-    static int dyScratchFloats(int outs, int h, int wd) {
-        return (outs + OB - 1) / OB * OB * dyPlane(h, wd);
-    }
-
-    private static int dyPlane(int h, int wd) { return (h * (wd + 2) + L - 1) / L * L; }
-
-    /**
-     * dw[o][c][i][j] += Σ_{r, x} dy[o][r][x] · xpad[c][r + i][x + j] for one image (dw [outs, ins, 3, 3],
-     * accumulated): the filter gradient. dy is copied onto the padded grid of {@link #image} (rows of
-     * wd + 2, zeros in the two extra columns and past the end: {@code dyp}), so position vector q of dy
-     * meets xpad at q·L + the tap's offset, one vector load each, across row ends too.
-     */
-    static void filterGradient(float[] in, int inOff, int ins, int h, int wd, float[] dy, int dyOff, int outs, float[] dw,
-                               float[] xp, int[] tap, float[] dyp) {
-        int wp = wd + 2, kc = ins * 9, plane = dyPlane(h, wd), nv = plane / L;
-        pad(in, inOff, ins, h, wd, xp, tap);
-        Arrays.fill(dyp, 0, dyScratchFloats(outs, h, wd), 0f);
-        for (int o = 0; o < outs; o++) {
-            for (int r = 0; r < h; r++) System.arraycopy(dy, dyOff + (o * h + r) * wd, dyp, o * plane + r * wp, wd);
-        }
-        for (int ob = 0; ob * OB < outs; ob++) {
-            int rows = Math.min(OB, outs - ob * OB);
-            for (int k = 0; k < kc; k++) {
-                filterTile(xp, tap[k], nv, dyp, ob * OB * plane, plane, dw, ob * OB * kc + k, kc, rows);
-            }
-        }
-    }
-
-    /** dw[o0 + q][k] += Σ over the grid's position vectors of dy[o0 + q] · (x at tap k), q < rows; one flat loop, locals only. */
-    private static void filterTile(float[] xp, int t, int nv, float[] dyp, int d0, int dyPlane, float[] dw, int dwi, int kc, int rows) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        for (int q = 0; q < nv; q++) {
-            int d = d0 + q * L;
-            FloatVector x = FloatVector.fromArray(S, xp, t + q * L);
-            a0 = x.fma(FloatVector.fromArray(S, dyp, d), a0);
-            a1 = x.fma(FloatVector.fromArray(S, dyp, d + dyPlane), a1);
-            a2 = x.fma(FloatVector.fromArray(S, dyp, d + 2 * dyPlane), a2);
-            a3 = x.fma(FloatVector.fromArray(S, dyp, d + 3 * dyPlane), a3);
-            a4 = x.fma(FloatVector.fromArray(S, dyp, d + 4 * dyPlane), a4);
-            a5 = x.fma(FloatVector.fromArray(S, dyp, d + 5 * dyPlane), a5);
-            a6 = x.fma(FloatVector.fromArray(S, dyp, d + 6 * dyPlane), a6);
-            a7 = x.fma(FloatVector.fromArray(S, dyp, d + 7 * dyPlane), a7);
-        }
-        dw[dwi] += a0.reduceLanes(VectorOperators.ADD);
-        if (rows > 1) dw[dwi + kc] += a1.reduceLanes(VectorOperators.ADD);
-        if (rows > 2) dw[dwi + 2 * kc] += a2.reduceLanes(VectorOperators.ADD);
-        if (rows > 3) dw[dwi + 3 * kc] += a3.reduceLanes(VectorOperators.ADD);
-        if (rows > 4) dw[dwi + 4 * kc] += a4.reduceLanes(VectorOperators.ADD);
-        if (rows > 5) dw[dwi + 5 * kc] += a5.reduceLanes(VectorOperators.ADD);
-        if (rows > 6) dw[dwi + 6 * kc] += a6.reduceLanes(VectorOperators.ADD);
-        if (rows > 7) dw[dwi + 7 * kc] += a7.reduceLanes(VectorOperators.ADD);
     }
 
     /**
