@@ -17,6 +17,9 @@ import sslj.tensor.Tensor;
 final class CpuBatchNorm {
     private CpuBatchNorm() { }
 
+    /** Read once; when false, VectorBatchNorm (and with it jdk.incubator.vector) is never loaded. */
+    private static final boolean VECTOR = CpuFeatures.VECTOR_API;
+
     /** A channel's work is at least this many values before it gets a thread of its own. */
     private static final int GRAIN = 1 << 12;
 
@@ -29,9 +32,12 @@ final class CpuBatchNorm {
         CpuParallel.forRange(c, grain(n, s), (lo, hi) -> {
             for (int ch = lo; ch < hi; ch++) {
                 double sum = 0;
-                for (int img = 0; img < n; img++) sum += sum(a, off + (img * c + ch) * s, s);
+                for (int img = 0; img < n; img++) sum += VECTOR ? VectorBatchNorm.sum(a, off + (img * c + ch) * s, s) : sum(a, off + (img * c + ch) * s, s);
                 double mu = sum / m, sq = 0;
-                for (int img = 0; img < n; img++) sq += centredSquares(a, off + (img * c + ch) * s, s, mu);
+                for (int img = 0; img < n; img++) {
+                    int from = off + (img * c + ch) * s;
+                    sq += VECTOR ? VectorBatchNorm.centredSquares(a, from, s, (float) mu) : centredSquares(a, from, s, mu);
+                }
                 mean[ch] = (float) mu;
                 var[ch] = (float) (sq / m);
             }
@@ -52,7 +58,9 @@ final class CpuBatchNorm {
                 float m = mu[ch], rs = r[ch];
                 for (int img = 0; img < n; img++) {
                     int from = off + (img * c + ch) * s, to = (img * c + ch) * s;
-                    if (g == null) {
+                    if (VECTOR) {
+                        VectorBatchNorm.normalize(a, from, out, to, s, m, rs, g == null ? 1f : g[ch], b == null ? 0f : b[ch], g != null, false);
+                    } else if (g == null) {
                         for (int i = 0; i < s; i++) out[to + i] = (a[from + i] - m) * rs;
                     } else {
                         float gc = g[ch], bc = b[ch];
@@ -77,21 +85,30 @@ final class CpuBatchNorm {
             for (int ch = lo; ch < hi; ch++) {
                 float mc = mu[ch], rs = r[ch];
                 double sg = 0, sgx = 0;                                    // Σ g and Σ g·x̂ over the channel
+                double[] sums = new double[2];
                 for (int img = 0; img < n; img++) {
                     int xi = xo + (img * c + ch) * s, gi = go + (img * c + ch) * s;
+                    if (VECTOR) {
+                        VectorBatchNorm.gradSums(gr, gi, a, xi, s, mc, rs, sums);
+                        continue;
+                    }
                     for (int i = 0; i < s; i++) {
                         float gv = gr[gi + i];
                         sg += gv;
                         sgx += gv * ((a[xi + i] - mc) * rs);
                     }
                 }
+                sg += sums[0];
+                sgx += sums[1];
                 dbeta[ch] = (float) sg;
                 dgamma[ch] = (float) sgx;
                 float scale = gm == null ? rs : gm[ch] * rs;
                 float meanG = (float) (sg / m), meanGx = (float) (sgx / m);
                 for (int img = 0; img < n; img++) {
                     int xi = xo + (img * c + ch) * s, gi = go + (img * c + ch) * s, to = (img * c + ch) * s;
-                    if (training) {
+                    if (training && VECTOR) {
+                        VectorBatchNorm.gradInput(gr, gi, a, xi, out, to, s, mc, rs, meanG, meanGx, scale);
+                    } else if (training) {
                         for (int i = 0; i < s; i++) {
                             float xhat = (a[xi + i] - mc) * rs;
                             out[to + i] = (gr[gi + i] - meanG - xhat * meanGx) * scale;
