@@ -24,10 +24,11 @@ import java.util.function.Supplier;
  * <ol>
  *   <li>Scopes are per thread and nest: {@link #open()} makes a new innermost scope whose parent is the
  *       one that was innermost.</li>
- *   <li>A storage that a non-CPU backend allocates (a result, an upload, a copy) while a scope is open
- *       is registered in the innermost scope of the allocating thread (the backend calls
- *       {@link #register}). The CPU backend never registers: its arrays belong to the garbage
- *       collector, so the same code runs on every device.</li>
+ *   <li>A storage that a backend allocates (a result, an upload, a copy) while a scope is open is
+ *       registered in the innermost scope of the allocating thread (the backend calls {@link #register}).
+ *       The CPU backend registers only its large arrays (64 KB and up), which go back to a pool for the
+ *       next step when the scope closes; its small arrays belong to the garbage collector. So a tensor
+ *       that must outlive the scope needs {@link #keep} on every device.</li>
  *   <li>{@link #close()} releases what the scope owns, newest first, except what was {@link #keep}-ed.
  *       A scope left open inside it (an exception skipped its close) is closed first.</li>
  *   <li>{@code keep(t)} moves t's storage to the parent scope; kept in the outermost scope it becomes
@@ -72,7 +73,7 @@ public final class TensorScope implements AutoCloseable {
     }
 
     /**
-     * Called by a non-CPU backend for each storage it allocates: the innermost open scope of this
+     * Called by a backend for each storage it allocates: the innermost open scope of this
      * thread takes ownership of it; with no scope open the storage stays unscoped. Returns {@code s}.
      */
     public static <S extends Storage> S register(S s) {

@@ -23,14 +23,14 @@ public final class CpuBackend implements Backend {
         this.device = device;
     }
 
-    /** A new zero-filled contiguous tensor. */
+    /** A new zero-filled contiguous tensor (a large one made inside a TensorScope reuses a pooled array: {@link CpuArrayPool}). */
     static Tensor empty(Device device, int... shape) {
-        return new Tensor(new CpuStorage(device, new float[(int) sslj.tensor.Shape.numel(shape)]), shape);
+        return new Tensor(CpuArrayPool.storage(device, Math.toIntExact(sslj.tensor.Shape.numel(shape))), shape);
     }
 
     @Override public Device device() { return device; }
 
-    @Override public Storage allocate(long length) { return new CpuStorage(device, new float[Math.toIntExact(length)]); }
+    @Override public Storage allocate(long length) { return CpuArrayPool.storage(device, Math.toIntExact(length)); }
 
     @Override public Storage upload(float[] data) { return new CpuStorage(device, data.clone()); }
 

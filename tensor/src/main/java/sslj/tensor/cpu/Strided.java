@@ -11,7 +11,7 @@ final class Strided {
     private Strided() { }
 
     static float[] data(Tensor t) {
-        return ((CpuStorage) t.storage()).data;
+        return ((CpuStorage) t.storage()).data();
     }
 
     /** Length of the last dimension (1 for a scalar). */
