@@ -36,6 +36,38 @@ class EngineTest {
         assertEquals(6f, x.grad().item(), 1e-6);
     }
 
+    /** An identity whose backward keeps the gradient it was given, to see what the walk does with it afterwards. */
+    private static final class Probe extends Function {
+        Tensor seen;
+        @Override protected Tensor forward(Tensor... x) { return x[0].mul(1f); }
+        @Override protected Tensor[] backward(Tensor grad) {
+            seen = grad;
+            return new Tensor[] {grad.mul(1f)};
+        }
+    }
+
+    /** A backward that passes its gradient on unchanged to both inputs: the same tensor pending twice. */
+    private static final class Fork extends Function {
+        @Override protected Tensor forward(Tensor... x) { return x[0].add(x[1]); }
+        @Override protected Tensor[] backward(Tensor grad) { return new Tensor[] {grad, grad}; }
+    }
+
+    @Test void intermediateGradientsAreReleasedOnceNothingPendingSharesThem() {
+        int n = 1 << 16;                                  // large enough for the CPU's pooled (releasable) arrays
+        Tensor x0 = Tensor.randn(new sslj.tensor.Generator(3), n);
+        try (sslj.tensor.TensorScope step = sslj.tensor.TensorScope.open()) {
+            Variable x = Variable.param(x0), y = Variable.param(x0.mul(2f));
+            Probe probe = new Probe();
+            Variable p = probe.apply(new Fork().apply(x.mul(3f), y.mul(5f)));
+            p.mul(2f).sum().backward();
+            assertTrue(probe.seen.storage().isReleased(), "the probe's incoming gradient went back once passed on");
+            assertFalse(x.grad().storage().isReleased(), "leaf gradients outlive the walk");
+            // d/dx = 2·3, d/dy = 2·5: the forked gradient was not released before both inputs had used it
+            for (float v : x.grad().toFloatArray()) assertEquals(6f, v);
+            for (float v : y.grad().toFloatArray()) assertEquals(10f, v);
+        }
+    }
+
     @Test void gradientsAccumulateUntilZeroGrad() {
         Variable x = Variable.param(Tensor.of(1f, 2f));
         x.mul(3f).sum().backward();

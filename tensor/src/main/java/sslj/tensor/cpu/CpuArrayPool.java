@@ -21,7 +21,8 @@ import sslj.tensor.TensorScope;
  * belongs to another tensor. Arrays under {@link #MIN_FLOATS} and arrays made outside a scope (parameters,
  * optimiser state, data-loader batches) are plain Java arrays as before.
  *
- * <p>Pooled arrays are handed out zero-filled, as {@code new float[n]} is, so no op can tell the difference.
+ * <p>Pooled arrays are handed out zero-filled, as {@code new float[n]} is, so no op can tell the difference;
+ * only an op that writes every element of its result asks for one as it is ({@link CpuBackend#uninitialized}).
  * The pool keeps at most {@link #CAP_BYTES} (system property {@code sslj.cpu.poolBytes}, default half the
  * maximum heap); arrays given back past that are left to the collector.
  */
@@ -40,9 +41,17 @@ final class CpuArrayPool {
      * an array from the pool registered in that scope; otherwise a new unscoped array.
      */
     static CpuStorage storage(Device device, int n) {
+        return storage(device, n, true);
+    }
+
+    /**
+     * As {@link #storage(Device, int)}; with {@code zeroed} false a pooled array keeps whatever it held, for an
+     * op that writes every element of its result (it saves a pass over the array).
+     */
+    static CpuStorage storage(Device device, int n, boolean zeroed) {
         if (n < MIN_FLOATS || TensorScope.current() == null) return new CpuStorage(device, new float[n]);
         float[] a = take(n);
-        if (a == null) a = new float[n]; else Arrays.fill(a, 0f);
+        if (a == null) a = new float[n]; else if (zeroed) Arrays.fill(a, 0f);
         return TensorScope.register(new CpuStorage(device, a, true));
     }
 

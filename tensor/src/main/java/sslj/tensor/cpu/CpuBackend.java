@@ -28,6 +28,11 @@ public final class CpuBackend implements Backend {
         return new Tensor(CpuArrayPool.storage(device, Math.toIntExact(sslj.tensor.Shape.numel(shape))), shape);
     }
 
+    /** A new contiguous tensor whose contents are unspecified: for a result the op writes in full. */
+    static Tensor uninitialized(Device device, int... shape) {
+        return new Tensor(CpuArrayPool.storage(device, Math.toIntExact(sslj.tensor.Shape.numel(shape)), false), shape);
+    }
+
     @Override public Device device() { return device; }
 
     @Override public Storage allocate(long length) { return CpuArrayPool.storage(device, Math.toIntExact(length)); }

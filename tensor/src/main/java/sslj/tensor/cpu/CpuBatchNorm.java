@@ -51,7 +51,7 @@ final class CpuBatchNorm {
         int off = xc.offset(), n = x.size(0), c = x.size(1), s = BatchNormOps.planeSize(x);
         float[] mu = mean.toFloatArray(), r = invstd.toFloatArray();
         float[] g = gamma == null ? null : gamma.toFloatArray(), b = beta == null ? null : beta.toFloatArray();
-        Tensor y = CpuBackend.empty(device, x.shape());
+        Tensor y = CpuBackend.uninitialized(device, x.shape());   // every plane written below
         float[] out = Strided.data(y);
         CpuParallel.forRange(c, grain(n, s), (lo, hi) -> {
             for (int ch = lo; ch < hi; ch++) {
@@ -79,7 +79,7 @@ final class CpuBatchNorm {
         float[] mu = mean.toFloatArray(), r = invstd.toFloatArray(), gm = gamma == null ? null : gamma.toFloatArray();
         double m = (double) n * s;
         float[] dgamma = new float[c], dbeta = new float[c];
-        Tensor dx = CpuBackend.empty(device, x.shape());
+        Tensor dx = CpuBackend.uninitialized(device, x.shape());  // every plane written below
         float[] out = Strided.data(dx);
         CpuParallel.forRange(c, grain(n, s), (lo, hi) -> {
             for (int ch = lo; ch < hi; ch++) {

@@ -60,7 +60,7 @@ final class CpuConv {
     private static Tensor direct(Tensor in, float[] packed, int outs) {
         int n = in.size(0), ins = in.size(1), h = in.size(2), wd = in.size(3);
         Tensor ic = in.contiguous();
-        Tensor out = CpuBackend.empty(in.device(), n, outs, h, wd);
+        Tensor out = CpuBackend.uninitialized(in.device(), n, outs, h, wd);   // image() writes every row
         float[] is = Strided.data(ic), os = Strided.data(out);
         int iOff = ic.offset(), floats = DirectConv3x3.imageScratchFloats(ins, outs, h, wd);
         CpuParallel.forRange(n, 1, (lo, hi) -> {

@@ -16,7 +16,7 @@ final class CpuElementwise {
 
     static Tensor unary(UnaryOp op, Tensor x, float c) {
         int[] shape = x.shape();
-        Tensor out = CpuBackend.empty(x.device(), shape);
+        Tensor out = CpuBackend.uninitialized(x.device(), shape);   // every element written below
         float[] src = Strided.data(x), dst = Strided.data(out);
         int n = x.numel();
         if (x.isContiguous()) {
@@ -44,7 +44,7 @@ final class CpuElementwise {
 
     static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
         int[] shape = a.shape();
-        Tensor out = CpuBackend.empty(a.device(), shape);
+        Tensor out = CpuBackend.uninitialized(a.device(), shape);   // every element written below
         float[] da = Strided.data(a), db = Strided.data(b), dst = Strided.data(out);
         int n = a.numel();
         if (a.isContiguous() && b.isContiguous()) {
@@ -76,7 +76,7 @@ final class CpuElementwise {
 
     static Tensor where(Tensor cond, Tensor a, Tensor b) {
         int[] shape = a.shape();
-        Tensor out = CpuBackend.empty(a.device(), shape);
+        Tensor out = CpuBackend.uninitialized(a.device(), shape);   // every element written below
         float[] dc = Strided.data(cond), da = Strided.data(a), db = Strided.data(b), dst = Strided.data(out);
         Strided.Odometer oc = new Strided.Odometer(shape, cond.strides(), cond.offset());
         Strided.Odometer oa = new Strided.Odometer(shape, a.strides(), a.offset());
