@@ -64,4 +64,18 @@ public final class NnFunctional {
         }
         return y;
     }
+
+    /**
+     * relu(batchNorm(x) + residual) in training mode as one op ({@link Norm.BatchNormRelu}): the batch
+     * statistics normalise, the running buffers (when given) are updated as {@link #batchNorm} does;
+     * residual (x's shape) may be null. weight and bias are required (a ResNet's batch norms are affine).
+     */
+    public static Variable batchNormRelu(Variable x, Variable weight, Variable bias, Variable residual, Tensor runningMean, Tensor runningVar,
+                                         float momentum, float eps) {
+        if (weight == null || bias == null) throw new IllegalArgumentException("batchNormRelu: needs weight and bias (an affine batch norm)");
+        Norm.BatchNormRelu f = new Norm.BatchNormRelu(eps);
+        Variable y = residual == null ? f.apply(x, weight, bias) : f.apply(x, weight, bias, residual);
+        if (runningMean != null) BatchNormOps.updateRunning(runningMean, runningVar, f.batchMean(), f.batchVar(), momentum, f.valuesPerChannel());
+        return y;
+    }
 }

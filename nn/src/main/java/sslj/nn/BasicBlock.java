@@ -28,10 +28,9 @@ public final class BasicBlock extends Module {
     }
 
     @Override public Variable forward(Variable x) {
-        Variable out = bn1.forward(conv1.forward(x)).relu();
-        out = bn2.forward(conv2.forward(out));
+        Variable out = bn1.forwardRelu(conv1.forward(x), null);
         Variable identity = downsample != null ? downsample.forward(x) : x;
-        return out.add(identity).relu();
+        return bn2.forwardRelu(conv2.forward(out), identity);   // relu(bn2(conv2(out)) + identity), one op
     }
 
     /** The last BN of the residual branch, zeroed by ResNet's zeroInitResidual option. */

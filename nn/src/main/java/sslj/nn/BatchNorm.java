@@ -54,6 +54,20 @@ public abstract class BatchNorm extends Module {
         return NnFunctional.batchNorm(x, weight, bias, buffer("running_mean"), buffer("running_var"), training, momentum, eps);
     }
 
+    /**
+     * relu(this(x) + residual), residual (x's shape) optional: in training mode of an affine batch norm one
+     * fused op ({@link NnFunctional#batchNormRelu}: no intermediate tensors), otherwise the three ops.
+     */
+    public Variable forwardRelu(Variable x, Variable residual) {
+        if (!isTraining() || weight == null || !acceptsRank(x.dim()) || x.size(1) != features) {
+            Variable y = forward(x);
+            return (residual == null ? y : y.add(residual)).relu();
+        }
+        Tensor count = buffer("num_batches_tracked");
+        count.copy_(count.add(1f));
+        return NnFunctional.batchNormRelu(x, weight, bias, residual, buffer("running_mean"), buffer("running_var"), momentum, eps);
+    }
+
     /** γ, or null when not affine. */
     public Variable weight() { return weight; }
 

@@ -29,11 +29,10 @@ public final class Bottleneck extends Module {
     }
 
     @Override public Variable forward(Variable x) {
-        Variable out = bn1.forward(conv1.forward(x)).relu();
-        out = bn2.forward(conv2.forward(out)).relu();
-        out = bn3.forward(conv3.forward(out));
+        Variable out = bn1.forwardRelu(conv1.forward(x), null);
+        out = bn2.forwardRelu(conv2.forward(out), null);
         Variable identity = downsample != null ? downsample.forward(x) : x;
-        return out.add(identity).relu();
+        return bn3.forwardRelu(conv3.forward(out), identity);   // relu(bn3(conv3(out)) + identity), one op
     }
 
     /** The last BN of the residual branch, zeroed by ResNet's zeroInitResidual option. */

@@ -111,7 +111,7 @@ public final class ResNet extends Module {
 
     /** [N, inChannels, H, W] → [N, featureDim]. */
     @Override public Variable forward(Variable x) {
-        Variable h = bn1.forward(conv1.forward(x)).relu();
+        Variable h = bn1.forwardRelu(conv1.forward(x), null);
         if (maxpool != null) h = maxpool.forward(h);
         for (Sequential layer : layers) h = layer.forward(h);
         return h.mean(new int[] {2, 3}, false);    // global average pool + flatten in one reduction

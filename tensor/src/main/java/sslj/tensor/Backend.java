@@ -166,6 +166,30 @@ public interface Backend {
     /** {dx, dgamma [C], dbeta [C]}: the training-mode dx when {@code training}, else the eval-mode one; gamma null = 1. */
     Tensor[] batchNormBackward(Tensor g, Tensor x, Tensor mean, Tensor invstd, Tensor gamma, boolean training);
 
+    /**
+     * The training forward followed by ReLU, with an optional residual added before it (a ResNet's
+     * bn → + shortcut → ReLU): {y = max(0, bn(x) + residual), mean, var, invstd}. By default
+     * {@link #batchNormForwardTraining}, then the add and the ReLU as their own ops; the CPU does all three in
+     * the normalisation's pass (no intermediate tensors: less memory and two passes fewer).
+     */
+    default Tensor[] batchNormReluForwardTraining(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor residual) {
+        Tensor[] t = batchNormForwardTraining(x, gamma, beta, eps);
+        Tensor z = residual == null ? t[0] : binary(BinaryOp.ADD, t[0], residual);
+        t[0] = unary(UnaryOp.RELU, z, 0f);
+        return t;
+    }
+
+    /**
+     * The backward of {@link #batchNormReluForwardTraining} from its output y: g' = g·[y > 0], then
+     * {@link #batchNormBackward}(g') in training mode. Returns {dx, dgamma, dbeta}, and g' (the residual's
+     * gradient) as a fourth entry when {@code residualGrad}. By default composed; the CPU masks inside its loops.
+     */
+    default Tensor[] batchNormReluBackward(Tensor g, Tensor y, Tensor x, Tensor mean, Tensor invstd, Tensor gamma, boolean residualGrad) {
+        Tensor masked = binary(BinaryOp.MUL, g, binary(BinaryOp.GT, y, y.zerosLike()));
+        Tensor[] d = batchNormBackward(masked, x, mean, invstd, gamma, true);
+        return residualGrad ? new Tensor[] {d[0], d[1], d[2], masked} : d;
+    }
+
     /** Uniform [lo, hi) or normal(mean, std) numbers from {@code gen}, a new tensor of {@code shape}. */
     Tensor random(Generator gen, boolean normal, float a, float b, int[] shape);
 

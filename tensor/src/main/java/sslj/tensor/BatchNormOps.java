@@ -42,11 +42,15 @@ public final class BatchNormOps {
      * elsewhere {@link #stats} then {@link #apply}).
      */
     public static Tensor[] forwardTraining(Tensor x, Tensor gamma, Tensor beta, float eps) {
-        checkInput("batchNormForwardTraining", x);
-        checkChannels("batchNormForwardTraining", x, "gamma", gamma, "beta", beta);
-        if ((gamma == null) != (beta == null)) throw new IllegalArgumentException("batchNormForwardTraining: give both gamma and beta, or neither");
-        if (!(eps > 0)) throw new IllegalArgumentException("batchNormForwardTraining: eps must be > 0, got " + eps);
+        checkTraining("batchNormForwardTraining", x, gamma, beta, eps);
         return x.backend().batchNormForwardTraining(x, gamma, beta, eps);
+    }
+
+    private static void checkTraining(String op, Tensor x, Tensor gamma, Tensor beta, float eps) {
+        checkInput(op, x);
+        checkChannels(op, x, "gamma", gamma, "beta", beta);
+        if ((gamma == null) != (beta == null)) throw new IllegalArgumentException(op + ": give both gamma and beta, or neither");
+        if (!(eps > 0)) throw new IllegalArgumentException(op + ": eps must be > 0, got " + eps);
     }
 
     /**
@@ -100,6 +104,35 @@ public final class BatchNormOps {
         if (g.device() != x.device()) throw new IllegalArgumentException("batchNormBackward: gradient is on " + g.device() + " but x is on " + x.device());
         checkChannels("batchNormBackward", x, "mean", mean, "invstd", invstd, "gamma", gamma);
         return x.backend().batchNormBackward(g, x, mean, invstd, gamma, training);
+    }
+
+    /**
+     * The training forward of bn → (+ residual) → ReLU in one Backend call: {y = max(0, bn(x) + residual),
+     * μ, σ², invstd}; residual (x's shape) may be null.
+     */
+    public static Tensor[] forwardTrainingRelu(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor residual) {
+        String op = "batchNormReluForwardTraining";
+        checkTraining(op, x, gamma, beta, eps);
+        if (residual != null && !Arrays.equals(residual.shape(), x.shape())) {
+            throw new IllegalArgumentException(op + ": residual shape " + Shape.str(residual.shape()) + " differs from input shape " + Shape.str(x.shape()));
+        }
+        if (residual != null && residual.device() != x.device()) throw new IllegalArgumentException(op + ": residual is on " + residual.device() + " but x is on " + x.device());
+        return x.backend().batchNormReluForwardTraining(x, gamma, beta, eps, residual);
+    }
+
+    /**
+     * The backward of {@link #forwardTrainingRelu} from its output y: {dx, dγ, dβ}, and with {@code residualGrad}
+     * the residual's gradient g·[y > 0] as a fourth entry. One Backend call.
+     */
+    public static Tensor[] backwardRelu(Tensor g, Tensor y, Tensor x, Tensor mean, Tensor invstd, Tensor gamma, boolean residualGrad) {
+        String op = "batchNormReluBackward";
+        checkInput(op, x);
+        if (!Arrays.equals(g.shape(), x.shape()) || !Arrays.equals(y.shape(), x.shape())) {
+            throw new IllegalArgumentException(op + ": gradient " + Shape.str(g.shape()) + " and output " + Shape.str(y.shape()) + " must have the input's shape " + Shape.str(x.shape()));
+        }
+        if (g.device() != x.device() || y.device() != x.device()) throw new IllegalArgumentException(op + ": gradient, output and x must be on one device");
+        checkChannels(op, x, "mean", mean, "invstd", invstd, "gamma", gamma);
+        return x.backend().batchNormReluBackward(g, y, x, mean, invstd, gamma, residualGrad);
     }
 
     // ---------------------------------------------------------------- the composed reference

@@ -68,6 +68,35 @@ class BatchNormTest {
                 Tensor.randn(gen, 2, 3, 3, 2), Tensor.randn(gen, 3), Tensor.randn(gen, 3));
     }
 
+    /**
+     * The fused bn → + residual → ReLU by finite differences, for x, γ, β and the residual. β is shifted up (and
+     * the residual is positive) so that no value sits within a step of ReLU's kink, where a central difference
+     * straddles it; a second check with β shifted down has most values clipped and their gradients zero.
+     */
+    @Test void gradientsOfTheFusedReluWithAResidual() {
+        GradCheck.check(v -> NnFunctional.batchNormRelu(v[0], v[1], v[2], v[3], null, null, 0.1f, 1e-5f),
+                Tensor.randn(gen, 3, 2, 3, 2), Tensor.randn(gen, 2).mul(0.2f), Tensor.randn(gen, 2).mul(0.1f).add(3f),
+                Tensor.rand(gen, 3, 2, 3, 2).add(0.5f));
+        GradCheck.check(v -> NnFunctional.batchNormRelu(v[0], v[1], v[2], null, null, null, 0.1f, 1e-5f),
+                Tensor.randn(gen, 2, 3, 2, 2), Tensor.randn(gen, 3).mul(0.2f), Tensor.randn(gen, 3).mul(0.1f).add(-3f));
+    }
+
+    /** forwardRelu in training updates the running statistics as forward does, and in eval is the composed bn, add, relu. */
+    @Test void forwardReluKeepsTheRunningStatisticsAndEvalComposes() {
+        BatchNorm2d fused = new BatchNorm2d(3), plain = new BatchNorm2d(3);
+        Tensor x = Tensor.randn(gen, 4, 3, 2, 2).mul(2f).add(1f), r = Tensor.randn(gen, 4, 3, 2, 2);
+        Variable y = fused.forwardRelu(Variable.constant(x), Variable.constant(r));
+        Variable want = plain.forward(Variable.constant(x)).add(Variable.constant(r)).relu();
+        assertArrayEquals(want.data().toFloatArray(), y.data().toFloatArray());
+        assertArrayEquals(plain.runningMean().toFloatArray(), fused.runningMean().toFloatArray());
+        assertArrayEquals(plain.runningVar().toFloatArray(), fused.runningVar().toFloatArray());
+        assertArrayEquals(plain.stateDict().get("num_batches_tracked").toFloatArray(), fused.stateDict().get("num_batches_tracked").toFloatArray());
+        fused.eval();
+        plain.eval();
+        assertArrayEquals(plain.forward(Variable.constant(x)).add(Variable.constant(r)).relu().data().toFloatArray(),
+                fused.forwardRelu(Variable.constant(x), Variable.constant(r)).data().toFloatArray());
+    }
+
     @Test void gradients1dSequence() {
         GradCheck.check(v -> NnFunctional.batchNorm(v[0], v[1], v[2], null, null, true, 0.1f, 1e-5f),
                 Tensor.randn(gen, 3, 2, 4), Tensor.randn(gen, 2), Tensor.randn(gen, 2));

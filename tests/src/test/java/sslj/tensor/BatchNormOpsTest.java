@@ -90,6 +90,53 @@ class BatchNormOpsTest {
         }
     }
 
+    /**
+     * bn → + residual → ReLU in one call (forwardTrainingRelu / backwardRelu): against the oracle of the three
+     * steps (z = bn(x) + r, y = max(0, z), g' = g·[y > 0], then the batch norm backward of g'), with and without
+     * a residual, on 1×1 and 2×2 planes, odd channel counts, one image, and planes that are not whole vectors.
+     */
+    @Test
+    void fusedReluWithAResidualMatchesTheOracle() {
+        int[][] shapes = {{5, 3, 1, 1}, {2, 5, 2, 2}, {1, 3, 2, 33}, {3, 17, 4, 4}, {2, 16, 7, 7}, {4, 9}};   // 1×1 planes: 5 images (m = 2 is all cancellation)
+        long seed = 20;
+        for (int[] shape : shapes) {
+            int c = shape[1];
+            Tensor x = rand(seed++, 3f, 2f, shape), g = rand(seed++, 1f, 0f, shape), r = rand(seed++, 1f, 0f, shape);
+            Tensor gamma = rand(seed++, 1f, 1f, c), beta = rand(seed++, 1f, 0f, c);
+            for (boolean withResidual : new boolean[] {true, false}) {
+                String what = java.util.Arrays.toString(shape) + (withResidual ? " with a residual" : "");
+                Tensor res = withResidual ? r : null;
+                double[] bn = oracle(x.toFloatArray(), g.toFloatArray(), shape, gamma.toFloatArray(), beta.toFloatArray(), null, null)[0];
+                float[] rs = r.toFloatArray(), gs = g.toFloatArray();
+                double[] y = new double[bn.length];
+                float[] masked = new float[bn.length];
+                for (int i = 0; i < y.length; i++) {
+                    y[i] = Math.max(0, bn[i] + (withResidual ? rs[i] : 0));
+                    masked[i] = y[i] > 0 ? gs[i] : 0f;
+                }
+                double[][] back = oracle(x.toFloatArray(), masked, shape, gamma.toFloatArray(), beta.toFloatArray(), null, null);
+                Tensor[] step = BatchNormOps.forwardTrainingRelu(x, gamma, beta, EPS, res);
+                Close.assertClose("y " + what, shape, y, step[0], 1e-5, 1e-4);
+                Close.assertClose("mean " + what, new int[] {c}, back[4], step[1], 1e-5, 1e-5);
+                Tensor[] d = BatchNormOps.backwardRelu(g, step[0], x, step[1], step[3], gamma, withResidual);
+                Close.assertClose("dx " + what, shape, back[1], d[0], 1e-5, 1e-4);
+                Close.assertClose("dgamma " + what, new int[] {c}, back[2], d[1], 1e-4, 1e-4);
+                Close.assertClose("dbeta " + what, new int[] {c}, back[3], d[2], 1e-4, 1e-4);
+                if (withResidual) {
+                    double[] want = new double[masked.length];
+                    for (int i = 0; i < want.length; i++) want[i] = masked[i];
+                    Close.assertClose("residual gradient " + what, shape, want, d[3], 0, 0);
+                } else {
+                    assertEquals(3, d.length, "no residual gradient asked for");
+                }
+                // the composed ops, one after another, give the same bits
+                Tensor composed = BatchNormOps.apply(x, step[1], step[3], gamma, beta);
+                if (withResidual) composed = composed.add(r);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(composed.relu().toFloatArray(), step[0].toFloatArray(), "fused = apply, add, relu " + what);
+            }
+        }
+    }
+
     @Test
     void evalBackwardAndAStridedInput() {
         int[] shape = {3, 4, 5, 6};
@@ -162,6 +209,14 @@ class BatchNormOpsTest {
             out.put("forwardTraining invstd", step[3]);
             out.put("dx after forwardTraining", stepBack[0]);
             out.put("dgamma after forwardTraining", stepBack[1]);
+            if (affine) {                                   // bn → + residual → ReLU: the Backend's composed default on a GPU
+                Tensor[] fused = BatchNormOps.forwardTrainingRelu(xd, ga, be, EPS, gd.mul(0.5f));
+                Tensor[] fusedBack = BatchNormOps.backwardRelu(gd, fused[0], xd, fused[1], fused[3], ga, true);
+                out.put("relu y", fused[0]);
+                out.put("relu dx", fusedBack[0]);
+                out.put("relu dgamma", fusedBack[1]);
+                out.put("relu residual gradient", fusedBack[3]);
+            }
             return out;
         }, 1e-4, 1e-4);
     }

@@ -84,4 +84,58 @@ public final class Norm {
         /** M, the number of values per channel of the last forward. */
         public long valuesPerChannel() { return m; }
     }
+
+    /**
+     * Training-mode batch normalisation followed by ReLU, with an optional residual added in between — a
+     * ResNet block's bn → + shortcut → ReLU as one op:
+     * <pre>
+     *   y = max(0, γ · x̂ + β + r)                 r: the residual (the shortcut), or 0
+     *   g' = g · [y > 0]                          the ReLU's backward; also the residual's gradient
+     *   dx, dγ, dβ = the batch norm backward of g'   (as {@link BatchNorm})
+     * </pre>
+     * Composed, the three ops keep two more activation-sized tensors per block (the normalised value and
+     * the sum) and make two more passes each way; here the ReLU's mask is read back from y, which the next
+     * layer keeps anyway. Inputs: x, γ, β, then optionally r. Saved: x, μ, invstd, γ, y.
+     */
+    public static final class BatchNormRelu extends Function {
+        private final float eps;
+        private Tensor x, y, mean, invstd, gamma, batchVar;
+        private boolean residual;
+        private long m;
+
+        public BatchNormRelu(float eps) { this.eps = eps; }
+
+        @Override protected Tensor forward(Tensor... in) {
+            x = in[0];
+            if (x.dim() < 2) throw new IllegalArgumentException("batchNormRelu: expects [N, C, *], got " + Shape.str(x.shape()));
+            m = x.numel() / Math.max(1, x.size(1));
+            if (m <= 1) {
+                throw new IllegalArgumentException("batchNormRelu: Expected more than 1 value per channel when training, got input size " + Shape.str(x.shape()));
+            }
+            gamma = in[1];
+            residual = in.length > 3;
+            Tensor[] step = BatchNormOps.forwardTrainingRelu(x, gamma, in[2], eps, residual ? in[3] : null);
+            y = step[0];
+            mean = step[1];
+            batchVar = step[2];
+            invstd = step[3];
+            return y;
+        }
+
+        @Override protected Tensor[] backward(Tensor g) {
+            boolean residualGrad = residual && needsGrad(3);
+            Tensor[] d = BatchNormOps.backwardRelu(g, y, x, mean, invstd, gamma, residualGrad);
+            Tensor dx = needsGrad(0) ? d[0] : null;
+            return residual ? new Tensor[] {dx, d[1], d[2], residualGrad ? d[3] : null} : new Tensor[] {dx, d[1], d[2]};
+        }
+
+        /** The batch mean [C] of the forward (for the running statistics). */
+        public Tensor batchMean() { return mean; }
+
+        /** The biased batch variance [C] of the forward. */
+        public Tensor batchVar() { return batchVar; }
+
+        /** M, the number of values per channel. */
+        public long valuesPerChannel() { return m; }
+    }
 }

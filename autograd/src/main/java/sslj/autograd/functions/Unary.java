@@ -52,13 +52,13 @@ public final class Unary {
         @Override protected Tensor[] backward(Tensor g) { return new Tensor[] {g.mul(sign)}; }
     }
 
-    /** y = max(x, 0), y' = [x > 0] (0 at x = 0). */
+    /** y = max(x, 0), y' = [x > 0] (0 at x = 0) = [y > 0]: the mask is read from y, which the next op keeps anyway, not stored. */
     public static final class Relu extends Function {
-        private Tensor positive;
+        private Tensor y;
 
-        @Override protected Tensor forward(Tensor... x) { positive = x[0].gt(0f); return x[0].relu(); }
+        @Override protected Tensor forward(Tensor... x) { y = x[0].relu(); return y; }
 
-        @Override protected Tensor[] backward(Tensor g) { return new Tensor[] {g.mul(positive)}; }
+        @Override protected Tensor[] backward(Tensor g) { return new Tensor[] {g.mul(y.gt(0f))}; }
     }
 
     /** GELU (tanh approximation); its derivative is the backend's GELU_GRAD, one kernel. */

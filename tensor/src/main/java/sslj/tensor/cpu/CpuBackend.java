@@ -103,6 +103,16 @@ public final class CpuBackend implements Backend {
         return CpuBatchNorm.backward(device, g, x, mean, invstd, gamma, training);
     }
 
+    @Override public Tensor[] batchNormReluForwardTraining(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor residual) {
+        Tensor[] stats = CpuBatchNorm.stats(device, x);
+        Tensor invstd = stats[1].add(eps).rsqrt();
+        return new Tensor[] {CpuBatchNorm.apply(device, x, stats[0], invstd, gamma, beta, residual, true), stats[0], stats[1], invstd};
+    }
+
+    @Override public Tensor[] batchNormReluBackward(Tensor g, Tensor y, Tensor x, Tensor mean, Tensor invstd, Tensor gamma, boolean residualGrad) {
+        return CpuBatchNorm.backward(device, g, y, residualGrad, x, mean, invstd, gamma, true);
+    }
+
     @Override public Tensor random(Generator gen, boolean normal, float a, float b, int[] shape) {
         return CpuRandom.random(device, gen, normal, a, b, shape);
     }

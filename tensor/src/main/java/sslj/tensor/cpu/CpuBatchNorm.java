@@ -46,25 +46,36 @@ final class CpuBatchNorm {
     }
 
     static Tensor apply(Device device, Tensor x, Tensor mean, Tensor invstd, Tensor gamma, Tensor beta) {
-        Tensor xc = x.contiguous();
-        float[] a = Strided.data(xc);
-        int off = xc.offset(), n = x.size(0), c = x.size(1), s = BatchNormOps.planeSize(x);
+        return apply(device, x, mean, invstd, gamma, beta, null, false);
+    }
+
+    /**
+     * y = (x − μ)·r·γ + β, then + residual (when given) and max(·, 0) (when {@code relu}), in one pass: a
+     * ResNet's bn → + shortcut → ReLU without the two intermediate tensors. The operations run in the
+     * composed order, so y has the bits of apply, add and relu done one after another.
+     */
+    static Tensor apply(Device device, Tensor x, Tensor mean, Tensor invstd, Tensor gamma, Tensor beta, Tensor residual, boolean relu) {
+        Tensor xc = x.contiguous(), rc = residual == null ? null : residual.contiguous();
+        float[] a = Strided.data(xc), res = rc == null ? null : Strided.data(rc);
+        int off = xc.offset(), roff = rc == null ? 0 : rc.offset(), n = x.size(0), c = x.size(1), s = BatchNormOps.planeSize(x);
         float[] mu = mean.toFloatArray(), r = invstd.toFloatArray();
         float[] g = gamma == null ? null : gamma.toFloatArray(), b = beta == null ? null : beta.toFloatArray();
         Tensor y = CpuBackend.uninitialized(device, x.shape());   // every plane written below
         float[] out = Strided.data(y);
         CpuParallel.forRange(c, grain(n, s), (lo, hi) -> {
             for (int ch = lo; ch < hi; ch++) {
-                float m = mu[ch], rs = r[ch];
+                float m = mu[ch], rs = r[ch], gc = g == null ? 1f : g[ch], bc = b == null ? 0f : b[ch];
                 for (int img = 0; img < n; img++) {
-                    int from = off + (img * c + ch) * s, to = (img * c + ch) * s;
+                    int from = off + (img * c + ch) * s, to = (img * c + ch) * s, ri = roff + (img * c + ch) * s;
                     if (VECTOR) {
-                        VectorBatchNorm.normalize(a, from, out, to, s, m, rs, g == null ? 1f : g[ch], b == null ? 0f : b[ch], g != null, false);
-                    } else if (g == null) {
-                        for (int i = 0; i < s; i++) out[to + i] = (a[from + i] - m) * rs;
-                    } else {
-                        float gc = g[ch], bc = b[ch];
-                        for (int i = 0; i < s; i++) out[to + i] = (a[from + i] - m) * rs * gc + bc;
+                        VectorBatchNorm.normalize(a, from, out, to, s, m, rs, gc, bc, g != null, res, ri, relu);
+                        continue;
+                    }
+                    for (int i = 0; i < s; i++) {
+                        float v = (a[from + i] - m) * rs;
+                        if (g != null) v = v * gc + bc;
+                        if (res != null) v = v + res[ri + i];
+                        out[to + i] = relu ? (v > 0 ? v : 0f) : v;
                     }
                 }
             }
@@ -73,55 +84,75 @@ final class CpuBatchNorm {
     }
 
     static Tensor[] backward(Device device, Tensor grad, Tensor x, Tensor mean, Tensor invstd, Tensor gamma, boolean training) {
-        Tensor xc = x.contiguous(), gc = grad.contiguous();
-        float[] a = Strided.data(xc), gr = Strided.data(gc);
-        int xo = xc.offset(), go = gc.offset(), n = x.size(0), c = x.size(1), s = BatchNormOps.planeSize(x);
+        return backward(device, grad, null, false, x, mean, invstd, gamma, training);
+    }
+
+    /**
+     * {dx, dγ, dβ} and, with {@code y} given (the output of a fused ReLU), the gradient first masked by
+     * [y > 0], as the ReLU's backward would; with {@code keepMasked} also that masked gradient itself as a
+     * fourth result (the residual's gradient). The mask is applied inside both passes, never stored
+     * unless asked for.
+     */
+    static Tensor[] backward(Device device, Tensor grad, Tensor y, boolean keepMasked, Tensor x, Tensor mean, Tensor invstd, Tensor gamma, boolean training) {
+        Tensor xc = x.contiguous(), gc = grad.contiguous(), yc = y == null ? null : y.contiguous();
+        float[] a = Strided.data(xc), gr = Strided.data(gc), ys = yc == null ? null : Strided.data(yc);
+        int xo = xc.offset(), go = gc.offset(), yo = yc == null ? 0 : yc.offset(), n = x.size(0), c = x.size(1), s = BatchNormOps.planeSize(x);
         float[] mu = mean.toFloatArray(), r = invstd.toFloatArray(), gm = gamma == null ? null : gamma.toFloatArray();
         double m = (double) n * s;
         float[] dgamma = new float[c], dbeta = new float[c];
         Tensor dx = CpuBackend.uninitialized(device, x.shape());  // every plane written below
-        float[] out = Strided.data(dx);
+        Tensor masked = keepMasked ? CpuBackend.uninitialized(device, x.shape()) : null;
+        float[] out = Strided.data(dx), mo = masked == null ? null : Strided.data(masked);
         CpuParallel.forRange(c, grain(n, s), (lo, hi) -> {
+            double[] sums = new double[2];
             for (int ch = lo; ch < hi; ch++) {
                 float mc = mu[ch], rs = r[ch];
-                double sg = 0, sgx = 0;                                    // Σ g and Σ g·x̂ over the channel
-                double[] sums = new double[2];
+                sums[0] = 0;                                               // Σ g and Σ g·x̂ over the channel
+                sums[1] = 0;
                 for (int img = 0; img < n; img++) {
-                    int xi = xo + (img * c + ch) * s, gi = go + (img * c + ch) * s;
-                    if (VECTOR) {
-                        VectorBatchNorm.gradSums(gr, gi, a, xi, s, mc, rs, sums);
-                        continue;
-                    }
-                    for (int i = 0; i < s; i++) {
-                        float gv = gr[gi + i];
-                        sg += gv;
-                        sgx += gv * ((a[xi + i] - mc) * rs);
-                    }
+                    int plane = (img * c + ch) * s;
+                    if (VECTOR) VectorBatchNorm.gradSums(gr, go + plane, ys, yo + plane, a, xo + plane, s, mc, rs, sums);
+                    else gradSums(gr, go + plane, ys, yo + plane, a, xo + plane, s, mc, rs, sums);
                 }
-                sg += sums[0];
-                sgx += sums[1];
-                dbeta[ch] = (float) sg;
-                dgamma[ch] = (float) sgx;
+                dbeta[ch] = (float) sums[0];
+                dgamma[ch] = (float) sums[1];
                 float scale = gm == null ? rs : gm[ch] * rs;
-                float meanG = (float) (sg / m), meanGx = (float) (sgx / m);
+                float meanG = (float) (sums[0] / m), meanGx = (float) (sums[1] / m);
                 for (int img = 0; img < n; img++) {
-                    int xi = xo + (img * c + ch) * s, gi = go + (img * c + ch) * s, to = (img * c + ch) * s;
-                    if (training && VECTOR) {
-                        VectorBatchNorm.gradInput(gr, gi, a, xi, out, to, s, mc, rs, meanG, meanGx, scale);
-                    } else if (training) {
-                        for (int i = 0; i < s; i++) {
-                            float xhat = (a[xi + i] - mc) * rs;
-                            out[to + i] = (gr[gi + i] - meanG - xhat * meanGx) * scale;
-                        }
+                    int plane = (img * c + ch) * s;
+                    if (VECTOR) {
+                        VectorBatchNorm.gradInput(gr, go + plane, ys, yo + plane, a, xo + plane, out, plane, mo, s, mc, rs, meanG, meanGx, scale, training);
                     } else {
-                        for (int i = 0; i < s; i++) out[to + i] = gr[gi + i] * scale;
+                        gradInput(gr, go + plane, ys, yo + plane, a, xo + plane, out, plane, mo, s, mc, rs, meanG, meanGx, scale, training);
                     }
                 }
             }
         });
-        return new Tensor[] {dx, of(device, dgamma), of(device, dbeta)};
+        Tensor[] d = {dx, of(device, dgamma), of(device, dbeta)};
+        return keepMasked ? new Tensor[] {d[0], d[1], d[2], masked} : d;
     }
 
+    /** The scalar reference of {@link VectorBatchNorm#gradSums}: sums[0] += Σ g', sums[1] += Σ g'·x̂, g' = g masked by [y > 0] when y is given. */
+    private static void gradSums(float[] gr, int gi, float[] ys, int yi, float[] a, int xi, int len, float mc, float rs, double[] sums) {
+        double sg = 0, sgx = 0;
+        for (int i = 0; i < len; i++) {
+            float gv = ys == null || ys[yi + i] > 0 ? gr[gi + i] : 0f;
+            sg += gv;
+            sgx += gv * ((a[xi + i] - mc) * rs);
+        }
+        sums[0] += sg;
+        sums[1] += sgx;
+    }
+
+    /** The scalar reference of {@link VectorBatchNorm#gradInput}: dx of one plane (and the masked gradient into mo when given). */
+    private static void gradInput(float[] gr, int gi, float[] ys, int yi, float[] a, int xi, float[] out, int to, float[] mo, int len,
+                                  float mc, float rs, float meanG, float meanGx, float scale, boolean training) {
+        for (int i = 0; i < len; i++) {
+            float gv = ys == null || ys[yi + i] > 0 ? gr[gi + i] : 0f;
+            if (mo != null) mo[to + i] = gv;
+            out[to + i] = training ? (gv - meanG - (a[xi + i] - mc) * rs * meanGx) * scale : gv * scale;
+        }
+    }
 
     /** Channels per task so that each task has at least {@link #GRAIN} values. */
     private static int grain(int n, int s) {

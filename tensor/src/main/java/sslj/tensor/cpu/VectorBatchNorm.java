@@ -47,34 +47,41 @@ final class VectorBatchNorm {
         return s;
     }
 
-    /** out[to + i] = (a[from + i] − m)·r·g + b (affine) or (a[from + i] − m)·r; optionally max(·, 0) after. */
-    static void normalize(float[] a, int from, float[] out, int to, int len, float m, float r, float g, float b, boolean affine, boolean relu) {
+    /**
+     * out[to + i] = (a[from + i] − m)·r·g + b (affine) or (a[from + i] − m)·r, then + res[ri + i] when res is
+     * given, then max(·, 0) when {@code relu}: each step the composed op's, in its order.
+     */
+    static void normalize(float[] a, int from, float[] out, int to, int len, float m, float r, float g, float b, boolean affine,
+                          float[] res, int ri, boolean relu) {
         int i = 0;
         for (; i + L <= len; i += L) {
             FloatVector y = FloatVector.fromArray(S, a, from + i).sub(m).mul(r);
             if (affine) y = y.mul(g).add(b);
-            if (relu) y = y.max(0f);
+            if (res != null) y = y.add(FloatVector.fromArray(S, res, ri + i));
+            if (relu) y = y.blend(0f, y.compare(VectorOperators.GT, 0f).not());   // y > 0 ? y : 0, as the scalar ReLU
             y.intoArray(out, to + i);
         }
         for (; i < len; i++) {
             float y = (a[from + i] - m) * r;
             if (affine) y = y * g + b;
+            if (res != null) y = y + res[ri + i];
             out[to + i] = relu ? (y > 0 ? y : 0f) : y;
         }
     }
 
-    /** sums[0] += Σ g, sums[1] += Σ g·x̂ with x̂ = (x − m)·r, over one plane. */
-    static void gradSums(float[] gr, int gi, float[] a, int xi, int len, float m, float r, double[] sums) {
+    /** sums[0] += Σ g', sums[1] += Σ g'·x̂ with x̂ = (x − m)·r over one plane; g' = g, or g masked by [y > 0] when ys is given. */
+    static void gradSums(float[] gr, int gi, float[] ys, int yi, float[] a, int xi, int len, float m, float r, double[] sums) {
         FloatVector sg = FloatVector.zero(S), sgx = sg;
         int i = 0;
         for (; i + L <= len; i += L) {
             FloatVector g = FloatVector.fromArray(S, gr, gi + i);
+            if (ys != null) g = g.blend(0f, FloatVector.fromArray(S, ys, yi + i).compare(VectorOperators.GT, 0f).not());
             sg = sg.add(g);
             sgx = g.fma(FloatVector.fromArray(S, a, xi + i).sub(m).mul(r), sgx);
         }
         double s0 = lanes(sg), s1 = lanes(sgx);
         for (; i < len; i++) {
-            float g = gr[gi + i];
+            float g = ys == null || ys[yi + i] > 0 ? gr[gi + i] : 0f;
             s0 += g;
             s1 += g * ((a[xi + i] - m) * r);
         }
@@ -82,16 +89,24 @@ final class VectorBatchNorm {
         sums[1] += s1;
     }
 
-    /** out[to + i] = (g − meanG − x̂·meanGx)·scale, x̂ = (x − m)·r: the training-mode input gradient of one plane. */
-    static void gradInput(float[] gr, int gi, float[] a, int xi, float[] out, int to, int len, float m, float r, float meanG, float meanGx, float scale) {
+    /**
+     * out[to + i] = (g' − meanG − x̂·meanGx)·scale (training) or g'·scale, x̂ = (x − m)·r, g' as in {@link #gradSums};
+     * with mo given, g' is also written there (the residual's gradient).
+     */
+    static void gradInput(float[] gr, int gi, float[] ys, int yi, float[] a, int xi, float[] out, int to, float[] mo, int len,
+                          float m, float r, float meanG, float meanGx, float scale, boolean training) {
         int i = 0;
         for (; i + L <= len; i += L) {
-            FloatVector xhat = FloatVector.fromArray(S, a, xi + i).sub(m).mul(r);
-            FloatVector.fromArray(S, gr, gi + i).sub(meanG).sub(xhat.mul(meanGx)).mul(scale).intoArray(out, to + i);
+            FloatVector g = FloatVector.fromArray(S, gr, gi + i);
+            if (ys != null) g = g.blend(0f, FloatVector.fromArray(S, ys, yi + i).compare(VectorOperators.GT, 0f).not());
+            if (mo != null) g.intoArray(mo, to + i);
+            FloatVector d = training ? g.sub(meanG).sub(FloatVector.fromArray(S, a, xi + i).sub(m).mul(r).mul(meanGx)) : g;
+            d.mul(scale).intoArray(out, to + i);
         }
         for (; i < len; i++) {
-            float xhat = (a[xi + i] - m) * r;
-            out[to + i] = (gr[gi + i] - meanG - xhat * meanGx) * scale;
+            float g = ys == null || ys[yi + i] > 0 ? gr[gi + i] : 0f;
+            if (mo != null) mo[to + i] = g;
+            out[to + i] = training ? (g - meanG - (a[xi + i] - m) * r * meanGx) * scale : g * scale;
         }
     }
 
