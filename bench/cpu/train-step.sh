@@ -8,13 +8,15 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 jobs=${1:-"simclr moco knn"}; widths=${2:-"8 16 32"}; steps=${3:-10}
 jar=bench/target/benchmarks.jar
+# the main classes' JVM flags (pom.xml's run.flags), so the step is timed as a user runs it
+run_flags=$(sed -n 's:.*<run.flags>\(.*\)</run.flags>.*:\1:p' pom.xml)
 [ -f "$jar" ] || { echo "train-step.sh: $jar is missing: build it with README's set-up command" >&2; exit 2; }
 py=/usr/bin/python3
 $py -c 'import torch' 2>/dev/null || { echo "train-step.sh: PyTorch is missing: apt-get install python3-torch" >&2; exit 2; }
 out=$(mktemp)
 for job in $jobs; do
   for w in $widths; do
-    java --add-modules=jdk.incubator.vector -cp "$jar" sslj.bench.TrainStepBench "$job" --width "$w" --steps "$steps" 2>/dev/null | tee -a "$out"
+    java --add-modules=jdk.incubator.vector $run_flags -cp "$jar" sslj.bench.TrainStepBench "$job" --width "$w" --steps "$steps" 2>/dev/null | tee -a "$out"
     $py bench/cpu/torch_train_step.py "$job" --width "$w" --steps "$steps" | tee -a "$out"
   done
 done
