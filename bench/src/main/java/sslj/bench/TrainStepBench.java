@@ -133,11 +133,13 @@ public final class TrainStepBench {
         for (int r = 0; r <= warmup; r++) {
             long t0 = System.nanoTime();
             encoder.eval();
-            try (TensorScope scope = TensorScope.open(); NoGrad g = NoGrad.enter()) {
+            try (TensorScope run = TensorScope.open(); NoGrad g = NoGrad.enter()) {
                 Tensor[] parts = new Tensor[(KNN_QUERIES + KNN_BATCH - 1) / KNN_BATCH];
                 for (int i = 0; i < parts.length; i++) {
                     int lo = i * KNN_BATCH, n = Math.min(KNN_BATCH, KNN_QUERIES - lo);
-                    parts[i] = encoder.forward(Variable.constant(images.narrow(0, lo, n))).data().contiguous();
+                    try (TensorScope batch = TensorScope.open()) {   // a batch's activations go back as it ends (Features.extract's pattern)
+                        parts[i] = batch.keep(encoder.forward(Variable.constant(images.narrow(0, lo, n))).data().contiguous());
+                    }
                 }
                 Knn.predict(bank, bankLabels, Tensor.cat(0, parts), Knn.DEFAULT_K, Knn.DEFAULT_TAU, 10, Knn.DEFAULT_CHUNK);
             }

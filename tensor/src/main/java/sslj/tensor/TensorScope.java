@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  *       registered in the innermost scope of the allocating thread (the backend calls {@link #register}).
  *       The CPU backend registers only its large arrays (64 KB and up), which go back to a pool for the
  *       next step when the scope closes; its small arrays belong to the garbage collector. So a tensor
- *       that must outlive the scope needs {@link #keep} on every device.</li>
+ *       that must outlive the scope needs {@link #keep} on every device, and a loop over many batches
+ *       opens a scope per batch on every device too: a scope holds its large temporaries until it closes.</li>
  *   <li>{@link #close()} releases what the scope owns, newest first, except what was {@link #keep}-ed.
  *       A scope left open inside it (an exception skipped its close) is closed first.</li>
  *   <li>{@code keep(t)} moves t's storage to the parent scope; kept in the outermost scope it becomes
