@@ -157,13 +157,13 @@ def moco_step_fn(width, batch, queue_size=4096, tau=0.2, m=0.99, groups=2):
     return step
 
 
-@torch.no_grad()
 def knn_run(width, queries=10_000, bank_rows=60_000, batch=256, k=200, tau=0.1, classes=10, block=512):
     enc = ResNet18(width).eval()
     images = torch.randn(queries, 1, 28, 28)
     bank = F.normalize(torch.randn(bank_rows, enc.feature_dim), dim=1)
     labels = torch.arange(bank_rows) % classes
 
+    @torch.no_grad()      # on the function that runs: no graph, no kept activations
     def run():
         feats = torch.cat([enc(images[i:i + batch]) for i in range(0, queries, batch)])
         feats = F.normalize(feats, dim=1)

@@ -2,8 +2,9 @@
 # The CPU training step side by side: sslj (TrainStepBench) and PyTorch (torch_train_step.py) on the same
 # jobs, each job in its own process (peak memory is per process), then the ratios.
 #   bash bench/cpu/train-step.sh [JOBS] [WIDTHS] [STEPS]      defaults: "simclr moco knn" "8 16 32" 10
-# Needs bench/target/benchmarks.jar (README's set-up builds it) and PyTorch (Debian's python3-torch,
-# installed by hand: apt-get install python3-torch). Prints one line per engine and job, then a table.
+# Needs bench/target/benchmarks.jar (README's set-up builds it) and PyTorch (Debian's python3-torch with an
+# optimised BLAS, installed by hand: apt-get install python3-torch libopenblas0-pthread). Prints one line per
+# engine and job, then a table.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 jobs=${1:-"simclr moco knn"}; widths=${2:-"8 16 32"}; steps=${3:-10}
@@ -12,7 +13,14 @@ jar=bench/target/benchmarks.jar
 run_flags=$(sed -n 's:.*<run.flags>\(.*\)</run.flags>.*:\1:p' pom.xml)
 [ -f "$jar" ] || { echo "train-step.sh: $jar is missing: build it with README's set-up command" >&2; exit 2; }
 py=/usr/bin/python3
-$py -c 'import torch' 2>/dev/null || { echo "train-step.sh: PyTorch is missing: apt-get install python3-torch" >&2; exit 2; }
+$py -c 'import torch' 2>/dev/null || { echo "train-step.sh: PyTorch is missing: apt-get install python3-torch libopenblas0-pthread" >&2; exit 2; }
+# Debian's PyTorch calls whatever libblas.so.3 is selected; the reference BLAS it installs with would make
+# PyTorch's matrix products (heads, losses, kNN) several times slower than a PyTorch user sees
+blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)
+case "$blas" in
+  *openblas*|*blis*|*mkl*) echo "PyTorch's BLAS: $blas" ;;
+  *) echo "train-step.sh: PyTorch would use the reference BLAS ($blas): apt-get install libopenblas0-pthread" >&2; exit 2 ;;
+esac
 out=$(mktemp)
 for job in $jobs; do
   for w in $widths; do

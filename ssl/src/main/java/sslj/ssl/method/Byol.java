@@ -3,7 +3,6 @@ package sslj.ssl.method;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.IntFunction;
-import sslj.autograd.NoGrad;
 import sslj.autograd.Variable;
 import sslj.nn.BatchNorm1d;
 import sslj.nn.MLP;
@@ -96,15 +95,11 @@ public final class Byol implements SslMethod {
         return new LARS(ParamGroup.decayAndNoDecay(trained), o.lr, 0.9, o.weightDecay, 0.001, 0);
     }
 
-    @SuppressWarnings("try")
     @Override public Variable loss(Batch batch, Device dev, long step) {
         Variable v1 = Variable.constant(batch.view(0).to(device)), v2 = Variable.constant(batch.view(1).to(device));
         Variable p1 = predictor.forward(online.forward(v1)), p2 = predictor.forward(online.forward(v2));
-        Variable z1, z2;
-        try (NoGrad g = NoGrad.enter()) {
-            z1 = Variable.constant(target.forward(v1).data());
-            z2 = Variable.constant(target.forward(v2).data());
-        }
+        Variable z1 = Variable.constant(MethodSupport.withoutGraph(() -> target.forward(v1).data()));
+        Variable z2 = Variable.constant(MethodSupport.withoutGraph(() -> target.forward(v2).data()));
         return regression(p1, z2).add(regression(p2, z1));
     }
 

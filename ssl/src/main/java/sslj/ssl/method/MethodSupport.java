@@ -28,6 +28,18 @@ final class MethodSupport {
         return Encoders.backbone(o, TrainData.channels(o), TrainData.side(o), gen);
     }
 
+    /**
+     * f's result computed under NoGrad in a scope of its own, the result moved to the enclosing scope: a
+     * momentum encoder's or a teacher's forward keeps nothing for a backward, so its activations go back
+     * (to the GPU's allocator, or the CPU's array pool) as soon as the result is out, not at the end of the step.
+     */
+    @SuppressWarnings("try")
+    static Tensor withoutGraph(java.util.function.Supplier<Tensor> f) {
+        try (sslj.autograd.NoGrad g = sslj.autograd.NoGrad.enter(); sslj.tensor.TensorScope s = sslj.tensor.TensorScope.open()) {
+            return s.keep(f.get());
+        }
+    }
+
     /** A fresh generator for step {@code step}'s random choices (shuffle-BN permutations): a function of (seed, step), so a resumed run draws the same. */
     static Generator stepGenerator(long seed, long step) {
         return new Generator(seed * 0x9E3779B97F4A7C15L + step + 0x5B0F);

@@ -3,7 +3,6 @@ package sslj.ssl.method;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
-import sslj.autograd.NoGrad;
 import sslj.autograd.Variable;
 import sslj.nn.Linear;
 import sslj.nn.Module;
@@ -121,24 +120,17 @@ public class MocoV1 implements SslMethod {
         return new SGD(ParamGroup.all(query), o.lr, SGD_MOMENTUM, o.weightDecay);
     }
 
-    @SuppressWarnings("try")
     @Override public Variable loss(Batch batch, Device dev, long step) {
         Variable xq = Variable.constant(batch.view(0).to(device)), xk = Variable.constant(batch.view(1).to(device));
         Variable q = ShuffleBn.grouped(query, xq, groups);
-        Tensor k;
-        try (NoGrad g = NoGrad.enter()) {
-            k = keys(xk, step);
-        }
+        Tensor k = keys(xk, step);
         pendingKeys = k;
         return loss.forward(q, Variable.constant(k), queue.queue());
     }
 
     /** The normalised keys of a key batch at {@code step} (shuffle-BN with this step's permutation). */
-    @SuppressWarnings("try")
     public Tensor keys(Variable xk, long step) {
-        try (NoGrad g = NoGrad.enter()) {
-            return ShuffleBn.shuffled(key, xk, groups, MethodSupport.stepGenerator(seed, step)).data().l2Normalize(1);
-        }
+        return MethodSupport.withoutGraph(() -> ShuffleBn.shuffled(key, xk, groups, MethodSupport.stepGenerator(seed, step)).data().l2Normalize(1));
     }
 
     @Override public void afterStep(long step, long totalSteps) {

@@ -2,7 +2,6 @@ package sslj.ssl.method;
 
 import java.util.Map;
 import java.util.function.Function;
-import sslj.autograd.NoGrad;
 import sslj.autograd.Variable;
 import sslj.nn.BatchNorm1d;
 import sslj.nn.MLP;
@@ -105,15 +104,11 @@ public final class MocoV3 implements SslMethod {
                 : new LARS(ParamGroup.decayAndNoDecay(trained), o.lr, 0.9, o.weightDecay, 0.001, 0);
     }
 
-    @SuppressWarnings("try")
     @Override public Variable loss(Batch batch, Device dev, long step) {
         Variable x1 = Variable.constant(batch.view(0).to(device)), x2 = Variable.constant(batch.view(1).to(device));
         Variable q1 = predictor.forward(online.forward(x1)), q2 = predictor.forward(online.forward(x2));
-        Variable k1, k2;
-        try (NoGrad g = NoGrad.enter()) {
-            k1 = Variable.constant(target.forward(x1).data());
-            k2 = Variable.constant(target.forward(x2).data());
-        }
+        Variable k1 = Variable.constant(MethodSupport.withoutGraph(() -> target.forward(x1).data()));
+        Variable k2 = Variable.constant(MethodSupport.withoutGraph(() -> target.forward(x2).data()));
         return symmetric(q1, q2, k1, k2);
     }
 

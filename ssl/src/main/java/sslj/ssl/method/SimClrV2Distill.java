@@ -1,6 +1,5 @@
 package sslj.ssl.method;
 
-import sslj.autograd.NoGrad;
 import sslj.autograd.Variable;
 import sslj.nn.Module;
 import sslj.nn.optim.LARS;
@@ -63,14 +62,10 @@ public final class SimClrV2Distill implements SslMethod {
     public Optimizer optimizer(Options o) { return new LARS(ParamGroup.decayAndNoDecay(student), o.lr, o.weightDecay); }
 
     @Override
-    @SuppressWarnings("try")
     public Variable loss(Batch b, Device dev, long step) {
         Tensor x = b.images().to(device);
-        Tensor teacherLogits;
         teacher.eval();                       // the trainer sets train mode on trainable() only; keep the teacher in eval
-        try (NoGrad g = NoGrad.enter()) {
-            teacherLogits = teacher.forward(Variable.constant(x)).data();
-        }
+        Tensor teacherLogits = MethodSupport.withoutGraph(() -> teacher.forward(Variable.constant(x)).data());
         return distillationLoss(Variable.constant(teacherLogits), student.forward(Variable.constant(x)), tau);
     }
 
