@@ -1,6 +1,8 @@
 package sslj.nn;
 
 import sslj.autograd.NnFunctional;
+import sslj.autograd.NoGrad;
+import sslj.tensor.BatchNormOps;
 import sslj.autograd.Variable;
 import sslj.tensor.Shape;
 import sslj.tensor.Tensor;
@@ -56,9 +58,15 @@ public abstract class BatchNorm extends Module {
 
     /**
      * relu(this(x) + residual), residual (x's shape) optional: in training mode of an affine batch norm one
-     * fused op ({@link NnFunctional#batchNormRelu}: no intermediate tensors), otherwise the three ops.
+     * fused op ({@link NnFunctional#batchNormRelu}: no intermediate tensors); in eval mode under {@link NoGrad}
+     * one fused pass with the running statistics; otherwise (eval with gradients) the three ops.
      */
     public Variable forwardRelu(Variable x, Variable residual) {
+        if (!isTraining() && !NoGrad.isGradEnabled() && acceptsRank(x.dim()) && x.size(1) == features) {
+            // inference (feature extraction, the kNN monitor): nothing to differentiate, one fused pass
+            return Variable.constant(BatchNormOps.forwardInferenceRelu(x.data(), buffer("running_mean"), buffer("running_var"),
+                    weight == null ? null : weight.data(), bias == null ? null : bias.data(), eps, residual == null ? null : residual.data()));
+        }
         if (!isTraining() || weight == null || !acceptsRank(x.dim()) || x.size(1) != features) {
             Variable y = forward(x);
             return (residual == null ? y : y.add(residual)).relu();

@@ -180,6 +180,16 @@ public interface Backend {
     }
 
     /**
+     * The eval forward followed by ReLU, with an optional residual added before it, for inference (no
+     * backward): max(0, bn(x; mean, var) + residual). By default {@link #batchNormForwardInference}, then the
+     * add and the ReLU; the CPU does all three in one pass.
+     */
+    default Tensor batchNormReluForwardInference(Tensor x, Tensor mean, Tensor var, Tensor gamma, Tensor beta, float eps, Tensor residual) {
+        Tensor y = batchNormForwardInference(x, mean, var, gamma, beta, eps);
+        return unary(UnaryOp.RELU, residual == null ? y : binary(BinaryOp.ADD, y, residual), 0f);
+    }
+
+    /**
      * The backward of {@link #batchNormReluForwardTraining} from its output y: g' = g·[y > 0], then
      * {@link #batchNormBackward}(g') in training mode. Returns {dx, dgamma, dbeta}, and g' (the residual's
      * gradient) as a fourth entry when {@code residualGrad}. By default composed; the CPU masks inside its loops.

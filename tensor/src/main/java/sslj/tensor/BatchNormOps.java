@@ -121,6 +121,23 @@ public final class BatchNormOps {
     }
 
     /**
+     * Inference's bn → (+ residual) → ReLU in one Backend call: max(0, bn(x; mean, var) + residual) with given
+     * (running) statistics [C]; residual (x's shape) may be null.
+     */
+    public static Tensor forwardInferenceRelu(Tensor x, Tensor mean, Tensor var, Tensor gamma, Tensor beta, float eps, Tensor residual) {
+        String op = "batchNormReluForwardInference";
+        checkInput(op, x);
+        checkChannels(op, x, "mean", mean, "var", var, "gamma", gamma, "beta", beta);
+        if ((gamma == null) != (beta == null)) throw new IllegalArgumentException(op + ": give both gamma and beta, or neither");
+        if (!(eps > 0)) throw new IllegalArgumentException(op + ": eps must be > 0, got " + eps);
+        if (residual != null && !Arrays.equals(residual.shape(), x.shape())) {
+            throw new IllegalArgumentException(op + ": residual shape " + Shape.str(residual.shape()) + " differs from input shape " + Shape.str(x.shape()));
+        }
+        if (residual != null && residual.device() != x.device()) throw new IllegalArgumentException(op + ": residual is on " + residual.device() + " but x is on " + x.device());
+        return x.backend().batchNormReluForwardInference(x, mean, var, gamma, beta, eps, residual);
+    }
+
+    /**
      * The backward of {@link #forwardTrainingRelu} from its output y: {dx, dγ, dβ}, and with {@code residualGrad}
      * the residual's gradient g·[y > 0] as a fourth entry. One Backend call.
      */

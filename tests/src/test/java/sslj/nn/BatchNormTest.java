@@ -81,7 +81,8 @@ class BatchNormTest {
                 Tensor.randn(gen, 2, 3, 2, 2), Tensor.randn(gen, 3).mul(0.2f), Tensor.randn(gen, 3).mul(0.1f).add(-3f));
     }
 
-    /** forwardRelu in training updates the running statistics as forward does, and in eval is the composed bn, add, relu. */
+    /** forwardRelu in training updates the running statistics as forward does, and in eval (with and without gradients) gives the composed bn, add, relu's bits. */
+    @SuppressWarnings("try")
     @Test void forwardReluKeepsTheRunningStatisticsAndEvalComposes() {
         BatchNorm2d fused = new BatchNorm2d(3), plain = new BatchNorm2d(3);
         Tensor x = Tensor.randn(gen, 4, 3, 2, 2).mul(2f).add(1f), r = Tensor.randn(gen, 4, 3, 2, 2);
@@ -93,8 +94,11 @@ class BatchNormTest {
         assertArrayEquals(plain.stateDict().get("num_batches_tracked").toFloatArray(), fused.stateDict().get("num_batches_tracked").toFloatArray());
         fused.eval();
         plain.eval();
-        assertArrayEquals(plain.forward(Variable.constant(x)).add(Variable.constant(r)).relu().data().toFloatArray(),
-                fused.forwardRelu(Variable.constant(x), Variable.constant(r)).data().toFloatArray());
+        float[] composed = plain.forward(Variable.constant(x)).add(Variable.constant(r)).relu().data().toFloatArray();
+        assertArrayEquals(composed, fused.forwardRelu(Variable.constant(x), Variable.constant(r)).data().toFloatArray());
+        try (sslj.autograd.NoGrad g = sslj.autograd.NoGrad.enter()) {           // inference: the one-pass fused op
+            assertArrayEquals(composed, fused.forwardRelu(Variable.constant(x), Variable.constant(r)).data().toFloatArray());
+        }
     }
 
     @Test void gradients1dSequence() {

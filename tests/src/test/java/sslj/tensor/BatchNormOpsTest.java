@@ -150,6 +150,11 @@ class BatchNormOpsTest {
         Close.assertClose("forwardInference y of a strided x", shape, want[0], BatchNormOps.forwardInference(x, mean, Tensor.of(rv), gamma, beta, EPS), 1e-5, 1e-4);
         double[][] plain = oracle(x.toFloatArray(), g.toFloatArray(), shape, null, null, rm, rv);
         Close.assertClose("forwardInference y without affine", shape, plain[0], BatchNormOps.forwardInference(x, mean, Tensor.of(rv), null, null, EPS), 1e-5, 1e-4);
+        double[] relu = new double[want[0].length];
+        float[] gs = g.toFloatArray();
+        for (int i = 0; i < relu.length; i++) relu[i] = Math.max(0, want[0][i] + gs[i]);
+        Close.assertClose("forwardInferenceRelu y of a strided x, g as the residual", shape, relu,
+                BatchNormOps.forwardInferenceRelu(x, mean, Tensor.of(rv), gamma, beta, EPS, g), 1e-5, 1e-4);
         Tensor[] d = BatchNormOps.backward(g, x, mean, invstd, gamma, false);
         Close.assertClose("eval dx", shape, want[1], d[0], 1e-5, 1e-4);
         Close.assertClose("eval dgamma", new int[] {4}, want[2], d[1], 1e-4, 1e-4);
@@ -216,6 +221,7 @@ class BatchNormOpsTest {
                 out.put("relu dx", fusedBack[0]);
                 out.put("relu dgamma", fusedBack[1]);
                 out.put("relu residual gradient", fusedBack[3]);
+                out.put("relu eval y", BatchNormOps.forwardInferenceRelu(xd, runningMean, runningVar, ga, be, EPS, gd));
             }
             return out;
         }, 1e-4, 1e-4);

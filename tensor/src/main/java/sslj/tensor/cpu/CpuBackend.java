@@ -109,6 +109,10 @@ public final class CpuBackend implements Backend {
         return new Tensor[] {CpuBatchNorm.apply(device, x, stats[0], invstd, gamma, beta, residual, true), stats[0], stats[1], invstd};
     }
 
+    @Override public Tensor batchNormReluForwardInference(Tensor x, Tensor mean, Tensor var, Tensor gamma, Tensor beta, float eps, Tensor residual) {
+        return CpuBatchNorm.apply(device, x, mean, var.add(eps).rsqrt(), gamma, beta, residual, true);
+    }
+
     @Override public Tensor[] batchNormReluBackward(Tensor g, Tensor y, Tensor x, Tensor mean, Tensor invstd, Tensor gamma, boolean residualGrad) {
         return CpuBatchNorm.backward(device, g, y, residualGrad, x, mean, invstd, gamma, true);
     }
