@@ -59,16 +59,16 @@ final class Engine {
                 Variable[] ins = fn.inputs();
                 Tensor[] inGrads = fn.backward(g);
                 for (int j = 0; j < ins.length; j++) {
-                    if (inGrads[j] == null) continue;
-                    if (!ins[j].requiresGrad()) {
-                        grads.releaseIfDead(inGrads[j]);
-                        continue;
-                    }
+                    if (inGrads[j] == null || !ins[j].requiresGrad()) continue;
                     if (!Arrays.equals(inGrads[j].shape(), ins[j].data().shape())) {
                         throw new IllegalStateException(fn.name() + ".backward: gradient of shape " + Shape.str(inGrads[j].shape())
                                 + " for input " + j + " of shape " + Shape.str(ins[j].data().shape()));
                     }
                     grads.add(ins[j], inGrads[j]);
+                }
+                // only now that every input's share is pending: one tensor may serve several inputs
+                for (int j = 0; j < ins.length; j++) {
+                    if (inGrads[j] != null && !ins[j].requiresGrad()) grads.releaseIfDead(inGrads[j]);
                 }
                 grads.releaseIfDead(g);
                 if (!retainGraph) v.releaseGraph();

@@ -65,6 +65,10 @@ class EngineTest {
             // d/dx = 2·3, d/dy = 2·5: the forked gradient was not released before both inputs had used it
             for (float v : x.grad().toFloatArray()) assertEquals(6f, v);
             for (float v : y.grad().toFloatArray()) assertEquals(10f, v);
+            // the same tensor handed to an input that wants no gradient (first) and to one that does (second)
+            Variable c = Variable.constant(x0), z = Variable.param(x0);
+            new Fork().apply(c, z.mul(1f)).mul(4f).sum().backward();
+            for (float v : z.grad().toFloatArray()) assertEquals(4f, v);
         }
     }
 
