@@ -30,7 +30,7 @@ public final class CpuStorage implements Storage {
      */
     public float[] data() {
         float[] d = data;
-        if (d == null) throw new IllegalStateException("a CPU tensor of " + length + " floats was used after the TensorScope that made it closed");
+        if (d == null) throw new IllegalStateException("a CPU tensor of " + length + " floats was used after it was released (its TensorScope closed, or it was an intermediate gradient the backward had passed on)");
         return d;
     }
 

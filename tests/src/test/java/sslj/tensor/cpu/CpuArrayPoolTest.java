@@ -40,7 +40,7 @@ class CpuArrayPoolTest {
         }
         assertTrue(escaped.storage().isReleased());
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> escaped.add(1f));
-        assertTrue(e.getMessage().contains("after the TensorScope"), e.getMessage());
+        assertTrue(e.getMessage().contains("used after it was released"), e.getMessage());
     }
 
     @Test
