@@ -15,7 +15,7 @@ import sslj.tensor.Tensor;
 import sslj.tensor.TensorScope;
 
 /**
- * Reverse-mode differentiation: the whole engine (micrograd's engine.py, STYLE.md 3).
+ * Reverse-mode differentiation: the whole engine (as micrograd's engine.py).
  *
  * <ol>
  *   <li>Order the graph behind the output topologically, every node after the nodes it was computed

@@ -9,8 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * The owner of the device memory made while it is open: closing the scope releases every storage a
- * non-CPU backend allocated inside it (DESIGN.md section 2, STYLE.md 10, DJL's {@code NDManager}).
- * GPU memory is not Java memory: nothing here relies on the garbage collector.
+ * backend registered inside it (as DJL's {@code NDManager} does): all of a GPU's, and the CPU's large,
+ * pooled arrays. GPU memory is not Java memory: nothing here relies on the garbage collector.
  *
  * <pre>{@code
  * try (TensorScope step = TensorScope.open()) {
