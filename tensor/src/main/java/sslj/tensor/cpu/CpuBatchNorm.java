@@ -8,11 +8,14 @@ import sslj.tensor.Tensor;
  * Batch normalisation on the CPU, the maths of {@link sslj.tensor.BatchNormOps} as loops. x is read as
  * a contiguous [N, C, S] (a strided x is copied once); channel c owns the N planes x[n, c, :] of S
  * values, and the channels are split across the pool, so no two threads write the same value and the
- * sums do not depend on the thread count. Sums run in double, over the planes in order.
+ * sums do not depend on the thread count. Sums run in double over the planes in order; within a plane
+ * the vector loops ({@link VectorBatchNorm}, where the Vector API is present) sum in float lanes first.
  *
  * <p>Passes over the activations: stats 2 (mean, then the centred squares: the two-pass variance does
  * not cancel the way E[x²] − μ² does), apply 1, backward 2 (the sums Σg and Σg·x̂, then dx), against
- * about fifteen for the composition in generic ops.
+ * about fifteen for the composition in generic ops. The apply pass can also add a residual and apply
+ * ReLU, and the backward then masks the gradient by [y > 0] in both its passes (a ResNet block's
+ * bn → + shortcut → ReLU, see {@link sslj.tensor.Backend#batchNormReluForwardTraining}).
  */
 final class CpuBatchNorm {
     private CpuBatchNorm() { }
