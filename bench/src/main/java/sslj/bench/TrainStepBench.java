@@ -53,31 +53,41 @@ public final class TrainStepBench {
         }
         String job = args[0];
         int width = 16, batch = 256, steps = 10, warmup = 3;
-        for (int i = 1; i + 1 < args.length; i += 2) {
-            int v = Integer.parseInt(args[i + 1]);
+        for (int i = 1; i < args.length; i += 2) {
+            if (i + 1 == args.length) usage(args[i] + " needs a value");
+            int v = 0;
+            try {
+                v = Integer.parseInt(args[i + 1]);
+            } catch (NumberFormatException e) {
+                usage(args[i] + " needs a whole number, got '" + args[i + 1] + "'");
+            }
+            if (v < 0) usage(args[i] + " must not be negative, got " + v);
             switch (args[i]) {
                 case "--width" -> width = v;
                 case "--batch" -> batch = v;
                 case "--steps" -> steps = v;
                 case "--warmup" -> warmup = v;
-                default -> {
-                    System.err.println("TrainStepBench: unknown option " + args[i]);
-                    System.exit(2);
-                }
+                default -> usage("unknown option " + args[i]);
             }
         }
+        if (steps < 1 || batch < 2 || width < 1) usage("--steps and --width must be at least 1, --batch at least 2");
         double seconds = switch (job) {
             case "simclr", "moco" -> train(job, width, batch, steps, warmup) / steps;
             case "knn" -> knn(width, warmup);
             default -> {
-                System.err.println("TrainStepBench: unknown job " + job + " (simclr, moco, knn)");
-                System.exit(2);
+                usage("unknown job " + job + " (simclr, moco, knn)");
                 yield 0;
             }
         };
         double perSecond = job.equals("knn") ? KNN_QUERIES / seconds : batch / seconds;
         System.out.printf("engine=sslj job=%s width=%d batch=%d threads=%d seconds=%.4f images_per_s=%.1f peak_rss_mb=%d%n",
                 job, width, batch, Runtime.getRuntime().availableProcessors(), seconds, perSecond, peakRssMb());
+    }
+
+    /** One line naming what is wrong, then exit 2 (a usage error). */
+    private static void usage(String problem) {
+        System.err.println("TrainStepBench: " + problem + "; see --help");
+        System.exit(2);
     }
 
     /** Seconds for {@code steps} training steps after {@code warmup} untimed ones. */
