@@ -6,7 +6,7 @@ import sslj.tensor.Window2d;
 
 /**
  * Convolution forward and data gradient on the CPU, image by image. A 3×3, stride 1, padding 1 window
- * takes {@link DirectConv3x3}, which builds no column matrix at all (its sums run in
+ * (and the forward of a stride-2 one) takes {@link DirectConv3x3}, which builds no column matrix at all (its sums run in
  * another order than im2col + GEMM: equal within float rounding). Any other window: each core takes whole
  * images and, for each, unfolds it into a column buffer of its own and multiplies at once; that arithmetic
  * is {@link Im2colConv}'s (same GEMM per image, same sums), so results are identical; what changes is the
@@ -38,11 +38,14 @@ final class CpuConv {
      * no dilation, with the Vector API present (checked first: DirectConv3x3 is not loaded without it).
      */
     static boolean direct3x3(Window2d w) {
-        return directFilter3x3(w) && w.strideH() == 1 && w.strideW() == 1;
+        return directStrided3x3(w) && w.strideH() == 1 && w.strideW() == 1;
     }
 
-    /** Whether {@link FilterGradient3x3} takes this window's filter gradient: 3×3, padding 1, stride 1 or 2 (the same both ways), no dilation. */
-    static boolean directFilter3x3(Window2d w) {
+    /**
+     * Whether this window is 3×3, padding 1, stride 1 or 2 (the same both ways), no dilation: its forward goes
+     * to {@link DirectConv3x3} (stride 2 through phase planes) and its filter gradient to {@link FilterGradient3x3}.
+     */
+    static boolean directStrided3x3(Window2d w) {
         return CpuFeatures.VECTOR_API && w.kh() == 3 && w.kw() == 3 && w.strideH() == w.strideW() && (w.strideH() == 1 || w.strideH() == 2)
                 && w.padH() == 1 && w.padW() == 1 && w.dilH() == 1 && w.dilW() == 1;
     }
@@ -57,18 +60,23 @@ final class CpuConv {
      * out [N, outs, h, wd] = the 3×3 convolution of each image of in [N, ins, h, wd] with the packed
      * weights ({@link DirectConv3x3}), images spread over the cores.
      */
-    private static Tensor direct(Tensor in, float[] packed, int outs) {
+    private static Tensor direct(Tensor in, float[] packed, int outs, int stride) {
         int n = in.size(0), ins = in.size(1), h = in.size(2), wd = in.size(3);
+        int oh = (h - 1) / stride + 1, ow = (wd - 1) / stride + 1;
         Tensor ic = in.contiguous();
-        Tensor out = CpuBackend.uninitialized(in.device(), n, outs, h, wd);   // image() writes every row
+        Tensor out = CpuBackend.uninitialized(in.device(), n, outs, oh, ow);   // every row written by the image call
         float[] is = Strided.data(ic), os = Strided.data(out);
-        int iOff = ic.offset(), floats = DirectConv3x3.imageScratchFloats(ins, outs, h, wd);
+        int iOff = ic.offset();
+        int floats = stride == 1 ? DirectConv3x3.imageScratchFloats(ins, outs, h, wd) : DirectConv3x3.imageStride2ScratchFloats(ins, outs, h, wd);
         CpuParallel.forRange(n, 1, (lo, hi) -> {
             Object[] buf = DIRECT.get();
             if (((float[]) buf[0]).length < floats) buf[0] = new float[floats];
             if (((int[]) buf[1]).length < ins * 9) buf[1] = new int[ins * 9];
+            float[] xp = (float[]) buf[0];
+            int[] tap = (int[]) buf[1];
             for (int img = lo; img < hi; img++) {
-                DirectConv3x3.image(is, iOff + img * ins * h * wd, ins, h, wd, packed, outs, os, img * outs * h * wd, (float[]) buf[0], (int[]) buf[1]);
+                if (stride == 1) DirectConv3x3.image(is, iOff + img * ins * h * wd, ins, h, wd, packed, outs, os, img * outs * oh * ow, xp, tap);
+                else DirectConv3x3.imageStride2(is, iOff + img * ins * h * wd, ins, h, wd, packed, outs, os, img * outs * oh * ow, xp, tap);
             }
         });
         return out;
@@ -80,7 +88,7 @@ final class CpuConv {
      * same bits for the same thread count). Any other window: Im2colConv.
      */
     static Tensor backwardFilter(Tensor x, Tensor dy, Window2d win) {
-        if (!directFilter3x3(win)) return Im2colConv.backwardFilter(x, dy, win);
+        if (!directStrided3x3(win)) return Im2colConv.backwardFilter(x, dy, win);
         int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3), o = dy.size(1), oh = dy.size(2), ow = dy.size(3);
         Tensor xc = x.contiguous(), gc = dy.contiguous();
         float[] xs = Strided.data(xc), gs = Strided.data(gc);
@@ -102,9 +110,9 @@ final class CpuConv {
     /** y [N, O, OH, OW] = W [O, C·kh·kw] · unfold(x[n]) for each image. */
     static Tensor forward(Tensor x, Tensor w, Window2d win) {
         int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3), o = w.size(0);
-        if (direct3x3(win)) {
+        if (directStrided3x3(win)) {                // 3×3 padding 1, stride 1 or 2 (stride 2 through phase planes)
             Tensor wc = w.contiguous();
-            return direct(x, DirectConv3x3.packWeights(Strided.data(wc), wc.offset(), o, c, false), o);
+            return direct(x, DirectConv3x3.packWeights(Strided.data(wc), wc.offset(), o, c, false), o, win.strideH());
         }
         if (!perImage(n, win)) return Im2colConv.forward(x, w, win);
         int oh = win.outH(h), ow = win.outW(wd), l = oh * ow, k = c * win.area();
@@ -129,7 +137,7 @@ final class CpuConv {
         int n = dy.size(0), o = w.size(0), c = w.size(1);
         if (direct3x3(win)) {                      // 3×3 stride 1 pad 1: dx = conv(dy, w flipped)
             Tensor wc = w.contiguous();
-            return direct(dy, DirectConv3x3.packWeights(Strided.data(wc), wc.offset(), o, c, true), c);
+            return direct(dy, DirectConv3x3.packWeights(Strided.data(wc), wc.offset(), o, c, true), c, 1);
         }
         if (!perImage(n, win)) return Im2colConv.backwardData(dy, w, win, h, wd);
         int l = win.outH(h) * win.outW(wd), k = c * win.area();

@@ -59,10 +59,63 @@ final class DirectConv3x3 {
      * vectors there, with no masks.
      */
     static int imageScratchFloats(int ins, int outs, int h, int wd) {
-        return scratchFloats(ins, h, wd) + (outs + OB - 1) / OB * OB * gridFloats(h, wd);
+        return scratchFloats(ins, h, wd) + (outs + OB - 1) / OB * OB * gridFloats(h, wd + 2);
     }
 
-    private static int gridFloats(int h, int wd) { return (h * (wd + 2) + 2 * L - 1) / (2 * L) * 2 * L; }
+    /** Floats of an output grid of {@code rows} rows of {@code width} positions, rounded up to whole tiles of 2L. */
+    private static int gridFloats(int rows, int width) { return (rows * width + 2 * L - 1) / (2 * L) * 2 * L; }
+
+    /** Floats of {@link #phases}' planes: per input channel four planes of (oh + 2) rows of ow + 1, then slack for the last vectors. */
+    private static int phaseFloats(int ins, int oh, int ow) {
+        return ins * 4 * (oh + 2) * (ow + 1) + 2 * L + ow + 4;
+    }
+
+    /** Floats of {@link #imageStride2}'s scratch: the phase planes, then the output grid (oh rows of ow + 1) for outs rounded up to 8. */
+    static int imageStride2ScratchFloats(int ins, int outs, int h, int wd) {
+        int oh = (h - 1) / 2 + 1, ow = (wd - 1) / 2 + 1;
+        return phaseFloats(ins, oh, ow) + (outs + OB - 1) / OB * OB * gridFloats(oh, ow + 1);
+    }
+
+    /**
+     * xp = the four phase planes of each input plane, P_ab[u][v] = xpad[2u + a][2v + b] (xpad: the plane with a
+     * border of zeros), each (oh + 2) rows of ow + 1; tap[c·9 + 3i + j] = the offset of (c, i, j): the plane
+     * P_(i mod 2)(j mod 2) of channel c at row ⌊i/2⌋, column ⌊j/2⌋. Output (r, x) of the stride-2 convolution
+     * then reads P at r·(ow + 1) + x + that offset, xpad[2r + i][2x + j]: a stride-1 walk, which the tile does.
+     */
+    private static void phases(float[] in, int inOff, int ins, int h, int wd, int oh, int ow, float[] xp, int[] tap) {
+        int wq = ow + 1, plane = (oh + 2) * wq;
+        Arrays.fill(xp, 0, phaseFloats(ins, oh, ow), 0f);
+        for (int c = 0; c < ins; c++) {
+            for (int a = 0; a < 2; a++) {
+                for (int b = 0; b < 2; b++) {
+                    int base = (c * 4 + a * 2 + b) * plane;
+                    for (int u = 0; u <= oh; u++) {
+                        int row = 2 * u + a - 1;                                   // the input row under xpad row 2u + a
+                        if (row < 0 || row >= h) continue;
+                        int src = inOff + (c * h + row) * wd;
+                        for (int v = 0; v < wq; v++) {
+                            int col = 2 * v + b - 1;
+                            if (col >= 0 && col < wd) xp[base + u * wq + v] = in[src + col];
+                        }
+                    }
+                }
+            }
+            for (int t = 0; t < 9; t++) {
+                int i = t / 3, j = t % 3;
+                tap[c * 9 + t] = (c * 4 + (i % 2) * 2 + j % 2) * plane + (i / 2) * wq + j / 2;
+            }
+        }
+    }
+
+    /**
+     * out[outs][oh][ow] (at outOff) = the 3×3, stride 2, padding 1 convolution of in[ins][h][wd] (at inOff) with
+     * the packed weights, through {@link #phases}; {@code xp} of at least {@link #imageStride2ScratchFloats} floats.
+     */
+    static void imageStride2(float[] in, int inOff, int ins, int h, int wd, float[] packed, int outs, float[] out, int outOff, float[] xp, int[] tap) {
+        int oh = (h - 1) / 2 + 1, ow = (wd - 1) / 2 + 1;
+        phases(in, inOff, ins, h, wd, oh, ow, xp, tap);
+        convolve(ins * 9, packed, outs, xp, tap, phaseFloats(ins, oh, ow), oh, ow + 1, ow, out, outOff);
+    }
 
     /** xp = the ins planes of in (at inOff) with a border of zeros; tap[c·9 + 3i + j] = the offset of (c, i, j) in xp. */
     private static void pad(float[] in, int inOff, int ins, int h, int wd, float[] xp, int[] tap) {
@@ -79,11 +132,19 @@ final class DirectConv3x3 {
      * {@code xp} is scratch of at least {@link #imageScratchFloats} floats, {@code tap} of at least ins · 9 ints.
      */
     static void image(float[] in, int inOff, int ins, int h, int wd, float[] packed, int outs, float[] out, int outOff, float[] xp, int[] tap) {
-        int wp = wd + 2, kc = ins * 9, grid = gridFloats(h, wd), y = scratchFloats(ins, h, wd), positions = h * wp;
         pad(in, inOff, ins, h, wd, xp, tap);
         // Output position q = r·wp + x of the padded grid reads xpad at q + tap: consecutive q are consecutive
         // in xpad across row ends too, so one vector may span rows. The two columns x = wd, wd + 1 of each
         // grid row are computed from the border and thrown away.
+        convolve(ins * 9, packed, outs, xp, tap, scratchFloats(ins, h, wd), h, wd + 2, wd, out, outOff);
+    }
+
+    /**
+     * The tiles over an output grid of {@code rows} rows of {@code gridW} positions (the first {@code cols} of each
+     * real), stored in xp from {@code y} on, then the rows copied out to out[outs][rows][cols] at outOff.
+     */
+    private static void convolve(int kc, float[] packed, int outs, float[] xp, int[] tap, int y, int rows, int gridW, int cols, float[] out, int outOff) {
+        int grid = gridFloats(rows, gridW), positions = rows * gridW;
         for (int ob = 0; ob * OB < outs; ob++) {
             int ai = ob * kc * OB, y0 = y + ob * OB * grid;
             for (int q = 0; q < positions; q += 2 * L) tile(kc, packed, ai, xp, q, q + L, tap, xp, y0 + q, y0 + q + L, grid);
@@ -91,7 +152,7 @@ final class DirectConv3x3 {
         // Whole-vector stores above, then the rows copied out: JDK 17 runs a partial masked store
         // (intoArray with a mask) as a scalar loop of lambda calls; the masked-store intrinsic came in JDK 18.
         for (int o = 0; o < outs; o++) {
-            for (int r = 0; r < h; r++) System.arraycopy(xp, y + o * grid + r * wp, out, outOff + (o * h + r) * wd, wd);
+            for (int r = 0; r < rows; r++) System.arraycopy(xp, y + o * grid + r * gridW, out, outOff + (o * rows + r) * cols, cols);
         }
     }
 

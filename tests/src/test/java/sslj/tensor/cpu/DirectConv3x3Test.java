@@ -67,15 +67,51 @@ class DirectConv3x3Test {
         }
     }
 
+    /** The stride-2 forward (through phase planes) against the definition, with the output poisoned around and inside the result. */
+    private static void checkStride2(int c, int o, int h, int wd, long seed) {
+        java.util.Random rnd = new java.util.Random(seed);
+        int oh = (h - 1) / 2 + 1, ow = (wd - 1) / 2 + 1;
+        float[] in = new float[3 + c * h * wd], w = new float[o * c * 9];
+        for (int i = 0; i < in.length; i++) in[i] = (float) rnd.nextGaussian();
+        for (int i = 0; i < w.length; i++) w[i] = (float) rnd.nextGaussian();
+        float[] out = new float[5 + o * oh * ow + 7];
+        Arrays.fill(out, Float.NaN);
+        float[] xp = new float[DirectConv3x3.imageStride2ScratchFloats(c, o, h, wd)];
+        Arrays.fill(xp, Float.NaN);
+        DirectConv3x3.imageStride2(in, 3, c, h, wd, DirectConv3x3.packWeights(w, 0, o, c, false), o, out, 5, xp, new int[c * 9]);
+        String what = "stride 2 " + c + "→" + o + " on " + h + "x" + wd;
+        for (int i = 0; i < 5; i++) assertTrue(Float.isNaN(out[i]), what + ": wrote before the result at " + i);
+        for (int i = 5 + o * oh * ow; i < out.length; i++) assertTrue(Float.isNaN(out[i]), what + ": wrote past the result at " + i);
+        for (int oo = 0; oo < o; oo++)
+            for (int r = 0; r < oh; r++)
+                for (int x = 0; x < ow; x++) {
+                    double want = 0;
+                    for (int cc = 0; cc < c; cc++)
+                        for (int t = 0; t < 9; t++) {
+                            int y = 2 * r + t / 3 - 1, xx = 2 * x + t % 3 - 1;
+                            if (y >= 0 && y < h && xx >= 0 && xx < wd) want += (double) w[(oo * c + cc) * 9 + t] * in[3 + (cc * h + y) * wd + xx];
+                        }
+                    assertEquals(want, out[5 + (oo * oh + r) * ow + x], 1e-4 * (1 + Math.abs(want)), what + " at " + oo + "," + r + "," + x);
+                }
+    }
+
+    @Test
+    void theStride2ForwardMatchesTheDefinition() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(CpuFeatures.VECTOR_API, "needs --add-modules=jdk.incubator.vector");
+        int[][] shapes = {{1, 1, 1, 1}, {2, 3, 2, 2}, {3, 9, 4, 9}, {8, 16, 28, 28}, {5, 17, 7, 7}, {13, 3, 3, 33}, {16, 20, 14, 14}, {4, 5, 5, 3}, {32, 9, 4, 4}};
+        long seed = 300;
+        for (int[] s : shapes) checkStride2(s[0], s[1], s[2], s[3], seed++);
+    }
+
     @Test
     void takesOnly3x3Stride1Padding1AndTheFilterGradientAlsoAtStride2() {
         org.junit.jupiter.api.Assumptions.assumeTrue(CpuFeatures.VECTOR_API, "needs --add-modules=jdk.incubator.vector");
         assertTrue(CpuConv.direct3x3(Window2d.square(3, 1, 1, 1)));
-        assertTrue(CpuConv.directFilter3x3(Window2d.square(3, 1, 1, 1)));
-        assertTrue(CpuConv.directFilter3x3(Window2d.square(3, 2, 1, 1)));     // the filter gradient takes stride 2 too
-        assertFalse(CpuConv.directFilter3x3(Window2d.square(3, 3, 1, 1)));
-        assertFalse(CpuConv.directFilter3x3(new Window2d(3, 3, 1, 2, 1, 1, 1, 1)));   // unequal strides
-        assertFalse(CpuConv.directFilter3x3(Window2d.square(1, 2, 0, 1)));    // the 1×1 downsample
+        assertTrue(CpuConv.directStrided3x3(Window2d.square(3, 1, 1, 1)));
+        assertTrue(CpuConv.directStrided3x3(Window2d.square(3, 2, 1, 1)));     // the filter gradient takes stride 2 too
+        assertFalse(CpuConv.directStrided3x3(Window2d.square(3, 3, 1, 1)));
+        assertFalse(CpuConv.directStrided3x3(new Window2d(3, 3, 1, 2, 1, 1, 1, 1)));   // unequal strides
+        assertFalse(CpuConv.directStrided3x3(Window2d.square(1, 2, 0, 1)));    // the 1×1 downsample
         assertFalse(CpuConv.direct3x3(Window2d.square(3, 2, 1, 1)));           // stride 2
         assertFalse(CpuConv.direct3x3(Window2d.square(3, 1, 2, 2)));           // dilation 2
         assertFalse(CpuConv.direct3x3(Window2d.square(3, 1, 0, 1)));           // no padding
