@@ -46,6 +46,15 @@ public final class BatchNormOps {
         return x.backend().batchNormForwardTraining(x, gamma, beta, eps);
     }
 
+    /** A residual, when given, has x's shape and device. */
+    private static void checkResidual(String op, Tensor x, Tensor residual) {
+        if (residual == null) return;
+        if (!Arrays.equals(residual.shape(), x.shape())) {
+            throw new IllegalArgumentException(op + ": residual shape " + Shape.str(residual.shape()) + " differs from input shape " + Shape.str(x.shape()));
+        }
+        if (residual.device() != x.device()) throw new IllegalArgumentException(op + ": residual is on " + residual.device() + " but x is on " + x.device());
+    }
+
     private static void checkTraining(String op, Tensor x, Tensor gamma, Tensor beta, float eps) {
         checkInput(op, x);
         checkChannels(op, x, "gamma", gamma, "beta", beta);
@@ -113,10 +122,7 @@ public final class BatchNormOps {
     public static Tensor[] forwardTrainingRelu(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor residual) {
         String op = "batchNormReluForwardTraining";
         checkTraining(op, x, gamma, beta, eps);
-        if (residual != null && !Arrays.equals(residual.shape(), x.shape())) {
-            throw new IllegalArgumentException(op + ": residual shape " + Shape.str(residual.shape()) + " differs from input shape " + Shape.str(x.shape()));
-        }
-        if (residual != null && residual.device() != x.device()) throw new IllegalArgumentException(op + ": residual is on " + residual.device() + " but x is on " + x.device());
+        checkResidual(op, x, residual);
         return x.backend().batchNormReluForwardTraining(x, gamma, beta, eps, residual);
     }
 
@@ -130,10 +136,7 @@ public final class BatchNormOps {
         checkChannels(op, x, "mean", mean, "var", var, "gamma", gamma, "beta", beta);
         if ((gamma == null) != (beta == null)) throw new IllegalArgumentException(op + ": give both gamma and beta, or neither");
         if (!(eps > 0)) throw new IllegalArgumentException(op + ": eps must be > 0, got " + eps);
-        if (residual != null && !Arrays.equals(residual.shape(), x.shape())) {
-            throw new IllegalArgumentException(op + ": residual shape " + Shape.str(residual.shape()) + " differs from input shape " + Shape.str(x.shape()));
-        }
-        if (residual != null && residual.device() != x.device()) throw new IllegalArgumentException(op + ": residual is on " + residual.device() + " but x is on " + x.device());
+        checkResidual(op, x, residual);
         return x.backend().batchNormReluForwardInference(x, mean, var, gamma, beta, eps, residual);
     }
 
